@@ -1,0 +1,8 @@
+//! PURE domain model: time, statuses, routes, histograms, per-source traffic. No I/O, no clock.
+
+pub mod histogram;
+pub mod route;
+pub mod source;
+pub mod status;
+pub mod time;
+pub mod traffic;

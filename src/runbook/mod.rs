@@ -1,0 +1,1 @@
+//! The error playbook: loading, matching, placeholder filling, evidence.

@@ -1,0 +1,1 @@
+//! I/O: the tasks that read the world and send [`crate::store::Event`]s. They never touch state.

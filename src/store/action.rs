@@ -1,0 +1,108 @@
+//! User intents, declared once with a name and a description. The keymap maps keys to these;
+//! the help overlay and the footer hints are generated from this table.
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    SelectNext,
+    SelectPrev,
+    SelectFirst,
+    SelectLast,
+    PageDown,
+    PageUp,
+    ToggleHelp,
+    /// Close whatever overlay is open.
+    Dismiss,
+}
+
+pub struct ActionInfo {
+    pub action: Action,
+    /// The name used in keymap files: `select_next`.
+    pub name: &'static str,
+    /// The short word shown in the footer: `down`.
+    pub hint: &'static str,
+    pub description: &'static str,
+}
+
+pub const ACTIONS: &[ActionInfo] = &[
+    ActionInfo {
+        action: Action::SelectNext,
+        name: "select_next",
+        hint: "down",
+        description: "Select the next route",
+    },
+    ActionInfo {
+        action: Action::SelectPrev,
+        name: "select_prev",
+        hint: "up",
+        description: "Select the previous route",
+    },
+    ActionInfo {
+        action: Action::SelectFirst,
+        name: "select_first",
+        hint: "top",
+        description: "Select the first (worst) route",
+    },
+    ActionInfo {
+        action: Action::SelectLast,
+        name: "select_last",
+        hint: "bottom",
+        description: "Select the last route",
+    },
+    ActionInfo {
+        action: Action::PageDown,
+        name: "page_down",
+        hint: "page",
+        description: "Move the selection one page down",
+    },
+    ActionInfo {
+        action: Action::PageUp,
+        name: "page_up",
+        hint: "page up",
+        description: "Move the selection one page up",
+    },
+    ActionInfo {
+        action: Action::ToggleHelp,
+        name: "toggle_help",
+        hint: "help",
+        description: "Show or hide the key bindings",
+    },
+    ActionInfo {
+        action: Action::Dismiss,
+        name: "dismiss",
+        hint: "close",
+        description: "Close the open overlay",
+    },
+    ActionInfo {
+        action: Action::Quit,
+        name: "quit",
+        hint: "quit",
+        description: "Quit gatewatch",
+    },
+];
+
+impl Action {
+    pub fn info(self) -> &'static ActionInfo {
+        ACTIONS
+            .iter()
+            .find(|i| i.action == self)
+            .expect("every action is in ACTIONS")
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS.iter().find(|i| i.name == name).map(|i| i.action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_unique_name() {
+        for (i, a) in ACTIONS.iter().enumerate() {
+            assert_eq!(Action::from_name(a.name), Some(a.action));
+            assert!(ACTIONS[i + 1..].iter().all(|b| b.name != a.name));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! What flows into the store (events, actions) and out of it (effects).
+
+use crate::model::source::{SourceId, SourceStats};
+use crate::model::time::Timestamp;
+use crate::model::traffic::TrafficBatch;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A source read new traffic (a scrape's counter increases, a batch of log lines).
+    Traffic {
+        source: SourceId,
+        batch: TrafficBatch,
+    },
+    /// A source read successfully; its stats (duration, series, bad lines, progress).
+    SourceOk {
+        source: SourceId,
+        stats: SourceStats,
+    },
+    /// A source failed to read; it keeps retrying with backoff.
+    SourceFailed {
+        source: SourceId,
+        error: String,
+    },
+    /// The user asked for something (from the keymap).
+    Action(super::action::Action),
+}
+
+/// What the store asks the runtime to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+}
