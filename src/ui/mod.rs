@@ -1,0 +1,3 @@
+//! ratatui widgets, one per file.
+
+pub mod runbook_pane;
