@@ -165,13 +165,22 @@ pub fn compose(
     lines
 }
 
-/// Lines as plain text, indentation kept, no styling, no wrapping.
+/// Lines as plain text, indentation kept, no styling, no wrapping; inline code in backticks.
 pub fn to_plain_text(lines: &[StyledLine]) -> String {
     let mut out = String::new();
     for line in lines {
         if !line.is_blank() {
             out.push_str(&" ".repeat(usize::from(line.indent)));
-            out.push_str(&line.text());
+            for span in &line.spans {
+                // Without styling, inline code keeps its backticks to stand apart from prose.
+                if span.role == Role::Code {
+                    out.push('`');
+                    out.push_str(&span.text);
+                    out.push('`');
+                } else {
+                    out.push_str(&span.text);
+                }
+            }
         }
         out.push('\n');
     }

@@ -112,9 +112,12 @@ mod tests {
             .collect()
     }
 
+    /// Ratios, then the expected (start millis, began before the history).
+    type Case = (&'static [f64], Option<(i64, bool)>);
+
     #[test]
     fn burst_start_table() {
-        let cases: &[(&[f64], Option<(i64, bool)>)] = &[
+        let cases: &[Case] = &[
             (&[], None),
             (&[0.0, 0.0, 0.0, 0.3, 0.4], Some((30_000, false))),
             (&[0.0, 0.0, 0.3, 0.0, 0.4], Some((40_000, false))),

@@ -59,23 +59,44 @@ pub fn connect_lines(input: &EvidenceInput, out: &mut Vec<EvidenceLine>) {
         .filter(|c| c.reason.as_deref().is_some_and(is_connect_failure))
         .collect();
     let line = if !connect.is_empty() {
-        let text = format!(
-            "{} of {n} checks for this route fail to connect ({}): nothing accepts connections at their target",
-            connect.len(),
-            summary(&connect)
-        );
+        let text = if n == 1 {
+            format!(
+                "Check '{}' fails to connect ({}): nothing accepts connections at its target",
+                outside(&connect[0].name, 32),
+                summary(&connect)
+            )
+        } else {
+            format!(
+                "{} of {n} checks for this route fail to connect ({}): nothing accepts connections at their target",
+                connect.len(),
+                summary(&connect)
+            )
+        };
         EvidenceLine::new(Topic::Checks, Tone::Crit, text)
     } else if !failing.is_empty() {
-        let text = format!(
-            "{} of {n} checks for this route fail ({}), but they do connect: the error is live",
-            failing.len(),
-            summary(&failing)
-        );
+        let text = if n == 1 {
+            format!(
+                "Check '{}' fails ({}), but it connects: the error is live",
+                outside(&failing[0].name, 32),
+                summary(&failing)
+            )
+        } else {
+            format!(
+                "{} of {n} checks for this route fail ({}), but they connect: the error is live",
+                failing.len(),
+                summary(&failing)
+            )
+        };
         EvidenceLine::new(Topic::Checks, Tone::Warn, text)
     } else {
-        let text = format!(
-            "All {n} checks for this route pass: the failure is partial, intermittent or request-specific"
-        );
+        let text = if n == 1 {
+            format!(
+                "Check '{}' passes: the failure is partial, intermittent or request-specific",
+                outside(&checks[0].name, 32)
+            )
+        } else {
+            format!("All {n} checks for this route pass: the failure is partial, intermittent or request-specific")
+        };
         EvidenceLine::new(Topic::Checks, Tone::Ok, text)
     };
     out.push(line);

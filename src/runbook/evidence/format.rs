@@ -47,9 +47,18 @@ pub fn duration(d: Duration) -> String {
     match s {
         0 if d.as_millis() > 0 => format!("{} ms", d.as_millis()),
         0..=59 => format!("{s} s"),
-        60..=3599 => format!("{}m {}s", s / 60, s % 60),
-        3600..=86_399 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600),
+        60..=3599 => two(s / 60, "m", s % 60, "s"),
+        3600..=86_399 => two(s / 3600, "h", (s % 3600) / 60, "m"),
+        _ => two(s / 86_400, "d", (s % 86_400) / 3600, "h"),
+    }
+}
+
+/// `4m 12s`, or `5m` when the smaller unit is zero.
+fn two(big: u64, big_unit: &str, small: u64, small_unit: &str) -> String {
+    if small == 0 {
+        format!("{big}{big_unit}")
+    } else {
+        format!("{big}{big_unit} {small}{small_unit}")
     }
 }
 
@@ -100,6 +109,8 @@ mod tests {
             "2d 3h"
         );
         assert_eq!(duration(Duration::from_millis(250)), "250 ms");
+        assert_eq!(duration(Duration::from_secs(300)), "5m");
+        assert_eq!(duration(Duration::from_secs(7200)), "2h");
         let at = Timestamp::from_millis(1_700_000_530_000);
         assert_eq!(moment(at, None), "22:22:10 UTC");
         assert_eq!(

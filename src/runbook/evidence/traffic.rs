@@ -112,19 +112,19 @@ fn responder_line(rb: &Runbook, by_gateway: u64, by_upstream: u64) -> EvidenceLi
         rb.codes.iter().any(|c| *c >= 500) || rb.classes.contains(&StatusClass::ServerError);
     let meaning = if by_gateway as f64 >= 0.8 * known {
         if rate_limit {
-            ": the gateway's own limiter"
+            " — the gateway's own limiter"
         } else if server {
-            ": the gateway answered itself, the upstream gave no usable reply"
+            " — the gateway answered itself, the upstream gave no usable reply"
         } else {
-            ": refused at the gateway, before the upstream"
+            " — refused at the gateway, before the upstream"
         }
     } else if by_upstream as f64 >= 0.8 * known {
         if rate_limit {
-            ": the upstream rate-limits, not the gateway"
+            " — the upstream rate-limits, not the gateway"
         } else if server {
-            ": passed through from the upstream, the app itself failed"
+            " — passed through from the upstream, the app itself failed"
         } else {
-            ": the upstream refused them"
+            " — the upstream refused them"
         }
     } else {
         ""
