@@ -10,7 +10,7 @@ use crate::runbook::document::{compose, to_markdown, to_plain_text, ViewOptions}
 use crate::runbook::fill::{fill_markdown, unfilled, FillContext};
 use crate::runbook::load::load;
 use crate::runbook::model::Runbook;
-use crate::runbook::{Catalog, Query};
+use crate::runbook::{Catalog, Query, Severity};
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum RunbookFormat {
@@ -82,7 +82,12 @@ pub async fn run(args: RunbookArgs) -> anyhow::Result<u8> {
 /// [`run`] with the output streams given, for tests.
 pub fn execute(args: &RunbookArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     let loaded = load(args.runbooks_dir.as_deref());
-    for d in &loaded.diagnostics {
+    // Notes (which shipped runbooks a team replaces) belong to `config check`, not here.
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+    {
         writeln!(err, "{d}")?;
     }
     if args.list {

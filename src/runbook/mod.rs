@@ -5,8 +5,9 @@
 //!
 //! Typical use (the TUI pane or a headless command):
 //! 1. [`load::load`] once (and again on reload): the catalog plus diagnostics.
-//! 2. [`Catalog::best`] / [`Catalog::top`] for a [`Query`] built from the selection; for a 429,
-//!    set the query's reason from [`evidence::rate_limit_reason`].
+//! 2. [`Catalog::best`] / [`Catalog::top`] for a [`Query`] built from the selection with
+//!    [`selection::route_query`] (a route's error, 429 split by evidence) or
+//!    [`selection::result_query`] (a check or probe result).
 //! 3. [`evidence::evidence`] for the chosen runbook and the store's [`evidence::EvidenceInput`].
 //! 4. [`document::compose`] → styled lines; [`wrap::wrap`] to the pane width; draw.
 
@@ -20,6 +21,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod selection;
 pub mod wrap;
 
 pub use catalog::{Catalog, Match, MatchedBy, Query};

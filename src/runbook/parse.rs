@@ -15,6 +15,7 @@ use super::fill::near_miss_placeholders;
 use super::glob::RouteGlob;
 use super::model::{is_known_preset, is_known_reason, Origin, RetryGuidance, Runbook};
 use crate::model::status::StatusClass;
+use crate::sanitize::sanitize;
 
 /// What parsing one file gives: the runbook unless an error stopped it, and every problem.
 #[derive(Debug)]
@@ -121,6 +122,14 @@ pub fn parse_runbook(text: &str, origin: Origin) -> Parsed {
         runbook,
         diagnostics: report.diagnostics,
     }
+}
+
+/// Runbook files are outside text: control characters and escape sequences go, line breaks stay.
+fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| sanitize(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn one_line(message: &str) -> String {
@@ -299,9 +308,9 @@ fn validate(
             let msg = format!("gateway note for unknown preset {k:?}");
             report.span(Severity::Warning, base, key.span(), msg);
         }
-        gateway_notes.insert(k, note.trim().to_string());
+        gateway_notes.insert(k, sanitize_lines(note.trim()));
     }
-    let body = split.body.trim_end().to_string();
+    let body = sanitize_lines(split.body.trim_end());
     for (offset, name, suggestion) in near_miss_placeholders(split.body) {
         let msg = format!("`{{{name}}}` is not a placeholder; did you mean `{{{suggestion}}}`?");
         report.at(Severity::Warning, split.body_offset + offset, msg);
@@ -310,13 +319,13 @@ fn validate(
     let (id_line, _) = line_col(report.text, base + front.id.span().start);
     Some(Runbook {
         id,
-        title: front.title.trim().to_string(),
-        summary: front.summary.trim().to_string(),
+        title: sanitize(front.title.trim()).into_owned(),
+        summary: sanitize(front.summary.trim()).into_owned(),
         codes,
         classes,
         reasons,
         retry: front.retry,
-        retry_note: front.retry_note.map(|n| n.trim().to_string()),
+        retry_note: front.retry_note.map(|n| sanitize(n.trim()).into_owned()),
         routes,
         presets,
         priority: front.priority,
@@ -456,6 +465,20 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn escape_sequences_in_a_team_file_are_stripped() {
+        let text = GOOD
+            .replace("Payments 502", r"Pay\u001b]0;pwned\u0007ments")
+            .replace("Check {route}.", "Check \x1b[2J{route}.\nNext line.");
+        let rb = team(&text).runbook.expect("loads");
+        assert_eq!(rb.title, "Payments");
+        assert!(
+            rb.body.ends_with("Check {route}.\nNext line."),
+            "{:?}",
+            rb.body
+        );
     }
 
     #[test]
