@@ -214,3 +214,19 @@ fn a_missing_directory_is_an_error_but_not_fatal() {
     );
     assert_eq!(load(Some(&missing)).catalog.len(), SHIPPED.len());
 }
+
+/// The example in docs/runbooks.md is a valid team runbook.
+#[test]
+fn the_documented_example_parses() {
+    let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md");
+    let text = std::fs::read_to_string(docs).expect("docs/runbooks.md");
+    let start = text.find("~~~markdown\n").expect("example start") + "~~~markdown\n".len();
+    let len = text[start..].find("\n~~~").expect("example end") + 1;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "payments-502.md", &text[start..start + len]);
+    assert!(check_runbooks_dir(dir.path()).is_empty());
+    let loaded = load(Some(dir.path()));
+    let rb = loaded.catalog.get("payments-502").expect("loaded");
+    assert_eq!(rb.routes.len(), 1);
+    assert!(rb.gateway_note("haproxy").is_some());
+}
