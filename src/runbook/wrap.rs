@@ -26,9 +26,10 @@ pub fn wrap(lines: &[StyledLine], width: u16) -> Vec<StyledLine> {
     out
 }
 
-/// Keeps at least half the row for text when a deep indent meets a narrow pane.
+/// Keeps at least half the row, and at least two columns (one wide character), for text when
+/// a deep indent meets a narrow pane.
 fn fit_indent(indent: u16, width: u16) -> u16 {
-    indent.min(width / 2)
+    indent.min(width / 2).min(width.saturating_sub(2))
 }
 
 struct Row {
@@ -210,6 +211,16 @@ mod tests {
                     w <= usize::from(width).max(1) || row.text().chars().count() == 1,
                     "width {width}: {row:?}"
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rows_fit_any_width(md in "([-*#`0-9. a-zé日]{0,30}\n){0,12}", width in 2u16..100) {
+            for row in wrap(&parse(&md), width) {
+                let w = usize::from(row.indent) + str_width(&row.text());
+                proptest::prop_assert!(w <= usize::from(width), "width {}: {:?}", width, row);
             }
         }
     }
