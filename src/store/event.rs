@@ -1,7 +1,6 @@
 //! What flows into the store (events, actions) and out of it (effects).
 
 use crate::model::source::{SourceId, SourceStats};
-use crate::model::time::Timestamp;
 use crate::model::traffic::TrafficBatch;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +20,8 @@ pub enum Event {
         source: SourceId,
         error: String,
     },
+    /// The route table shows this many rows now (page moves use it).
+    Resized { table_rows: usize },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }
