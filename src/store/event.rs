@@ -16,10 +16,7 @@ pub enum Event {
         stats: SourceStats,
     },
     /// A source failed to read; it keeps retrying with backoff.
-    SourceFailed {
-        source: SourceId,
-        error: String,
-    },
+    SourceFailed { source: SourceId, error: String },
     /// The route table shows this many rows now (page moves use it).
     Resized { table_rows: usize },
     /// The user asked for something (from the keymap).

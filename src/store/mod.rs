@@ -16,3 +16,6 @@ pub use state::{Store, StoreConfig};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub(crate) mod fixture;

@@ -168,9 +168,15 @@ mod tests {
         ring.add(&delta(10_000, 200, 1));
         ring.add(&delta(8_000, 200, 2));
         ring.add(&delta(9_000, 200, 3));
-        let idx: Vec<i64> = ring.range(Timestamp(0), Timestamp(20_000)).map(|b| b.index).collect();
+        let idx: Vec<i64> = ring
+            .range(Timestamp(0), Timestamp(20_000))
+            .map(|b| b.index)
+            .collect();
         assert_eq!(idx, vec![8, 9, 10]);
-        let sum: u64 = ring.range(Timestamp(8_000), Timestamp(10_000)).map(|b| b.requests).sum();
+        let sum: u64 = ring
+            .range(Timestamp(8_000), Timestamp(10_000))
+            .map(|b| b.requests)
+            .sum();
         assert_eq!(sum, 4, "range is (from, to]");
     }
 }

@@ -67,7 +67,12 @@ impl SourceState {
         }
     }
 
-    pub fn cover(&mut self, covers: Option<(Timestamp, Timestamp)>, now: Timestamp, retention: Duration) {
+    pub fn cover(
+        &mut self,
+        covers: Option<(Timestamp, Timestamp)>,
+        now: Timestamp,
+        retention: Duration,
+    ) {
         match covers {
             Some(span) => {
                 let ring = match &mut self.coverage {
@@ -97,7 +102,12 @@ impl SourceState {
     /// Observed time within `(now - window, now]`, for turning counts into rates. `None` when
     /// the source has not covered any time yet (e.g. a scrape target before its second scrape).
     /// `resolution_ms` aligns the window to history buckets, as the counts are.
-    pub fn covered_secs(&self, now: Timestamp, window: Duration, resolution_ms: i64) -> Option<f64> {
+    pub fn covered_secs(
+        &self,
+        now: Timestamp,
+        window: Duration,
+        resolution_ms: i64,
+    ) -> Option<f64> {
         let from = now.minus(window);
         let bucket = |t: Timestamp| t.millis().div_euclid(resolution_ms.max(1));
         match self.coverage.as_ref()? {

@@ -152,15 +152,23 @@ impl Store {
         let (resolution, retention) = (self.config.resolution, self.config.retention);
         let routes = self.routes.entry(source.clone()).or_default();
         for delta in batch.deltas {
-            let key = if routes.contains_key(&delta.route) || routes.len() < cap || delta.route.is_other() {
+            let key = if routes.contains_key(&delta.route)
+                || routes.len() < cap
+                || delta.route.is_other()
+            {
                 delta.route.clone()
             } else {
-                self.folded_routes.entry(source.clone()).or_default().note(&delta.route);
+                self.folded_routes
+                    .entry(source.clone())
+                    .or_default()
+                    .note(&delta.route);
                 RouteKey::other()
             };
             routes
                 .entry(key)
-                .or_insert_with(|| RouteStats::new(BucketRing::new(resolution, retention), delta.at))
+                .or_insert_with(|| {
+                    RouteStats::new(BucketRing::new(resolution, retention), delta.at)
+                })
                 .apply(&delta);
         }
     }

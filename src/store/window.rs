@@ -105,19 +105,30 @@ pub fn window_stats(
     out
 }
 
-/// Per-bucket error counts (4xx + 5xx) and requests over the window, cut into `columns` columns
-/// (oldest first) for a sparkline.
-pub fn error_trend(route: &RouteStats, now: Timestamp, window: Duration, columns: usize) -> Vec<u64> {
+/// The error ratio ((4xx + 5xx) / requests) per column over the window, oldest first, cut into
+/// `columns` columns for a sparkline; `None` for a column without requests.
+pub fn error_trend(
+    route: &RouteStats,
+    now: Timestamp,
+    window: Duration,
+    columns: usize,
+) -> Vec<Option<f64>> {
     let columns = columns.max(1);
-    let mut out = vec![0u64; columns];
+    let mut errors = vec![0u64; columns];
+    let mut requests = vec![0u64; columns];
     let res = route.history.resolution_ms();
     let hi = now.millis().div_euclid(res);
     let span = (window.as_millis() as i64 / res).max(1);
     let lo = hi - span;
     for b in route.history.range(now.minus(window), now) {
         let offset = (b.index - lo - 1).clamp(0, span - 1);
-        let col = (offset * columns as i64 / span) as usize;
-        out[col.min(columns - 1)] += b.errors();
+        let col = ((offset * columns as i64 / span) as usize).min(columns - 1);
+        errors[col] += b.errors();
+        requests[col] += b.requests;
     }
-    out
+    errors
+        .iter()
+        .zip(&requests)
+        .map(|(&e, &r)| (r > 0).then(|| e as f64 / r as f64))
+        .collect()
 }

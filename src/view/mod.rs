@@ -1,0 +1,10 @@
+//! PURE view models: owned, render-ready values built from the store at draw time.
+
+pub mod dashboard;
+pub mod detail;
+pub mod format;
+pub mod header;
+pub mod layout;
+pub mod routes;
+
+pub use dashboard::{DashboardView, KeyHint};
