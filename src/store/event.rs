@@ -17,6 +17,8 @@ pub enum Event {
     },
     /// A source failed to read; it keeps retrying with backoff.
     SourceFailed { source: SourceId, error: String },
+    /// A log source has read all the content that existed when it started.
+    BackfillDone { source: SourceId },
     /// The route table shows this many rows now (page moves use it).
     Resized { table_rows: usize },
     /// The user asked for something (from the keymap).

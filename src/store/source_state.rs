@@ -48,6 +48,8 @@ pub struct SourceState {
     pub coverage: Option<Coverage>,
     /// Total requests this source reported (all routes).
     pub requests: u64,
+    /// A log source read everything that existed when it started.
+    pub backfill_done: bool,
 }
 
 impl SourceState {
@@ -64,6 +66,7 @@ impl SourceState {
             gateway_only: false,
             coverage: None,
             requests: 0,
+            backfill_done: false,
         }
     }
 

@@ -128,6 +128,12 @@ impl Store {
                 }
                 Vec::new()
             }
+            Event::BackfillDone { source } => {
+                if let Some(s) = self.source_mut(&source) {
+                    s.backfill_done = true;
+                }
+                Vec::new()
+            }
             Event::Resized { table_rows } => {
                 self.ui.page_rows = table_rows.max(1);
                 Vec::new()

@@ -173,6 +173,6 @@ fn recent_errors(store: &Store, row: &RankedRow) -> Vec<String> {
                 .map(|e| (e.at, sanitize(&e.line).into_owned()))
         })
         .collect();
-    lines.sort_by(|a, b| b.0.cmp(&a.0));
+    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
     lines.into_iter().take(5).map(|(_, l)| l).collect()
 }

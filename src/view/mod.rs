@@ -6,5 +6,7 @@ pub mod format;
 pub mod header;
 pub mod layout;
 pub mod routes;
+pub mod snapshot;
+pub mod snapshot_text;
 
 pub use dashboard::{DashboardView, KeyHint};
