@@ -180,6 +180,11 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoHandle> {
     let listen = opts
         .listen
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    // The demo answers anyone and serves fake secrets in its log: keep it on this machine.
+    anyhow::ensure!(
+        listen.ip().is_loopback(),
+        "the demo gateway listens on loopback addresses only, not {listen}"
+    );
     let (log_path, temp_dir) = match opts.log_file {
         Some(p) => (p, None),
         None => {
