@@ -61,7 +61,7 @@ impl Session {
         let specs = plan.sources.iter().map(|s| s.spec().clone()).collect();
         let mut store = Store::new(plan.store.clone(), specs, now());
         if demo.is_some() {
-            store.demo = Some("embedded demo gateway".into());
+            store.demo = Some("starting".into());
         }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         let sources = spawn_all(&plan.sources, &tx);
@@ -94,6 +94,18 @@ impl Session {
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
             }
+        }
+    }
+
+    /// The demo's current incident as a header label; applied when it changed.
+    pub fn refresh_demo_status(&mut self) {
+        let Some(demo) = &self.demo else { return };
+        let label = match demo.current_incident() {
+            Some(i) => format!("{} ({} {})", i.title, i.status, i.route),
+            None => "healthy baseline".to_string(),
+        };
+        if self.store.demo.as_deref() != Some(label.as_str()) {
+            self.store.apply(Event::DemoStatus { label }, now());
         }
     }
 

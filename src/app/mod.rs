@@ -88,7 +88,10 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                     Some(Err(_)) | None => break,
                 }
             }
-            _ = tick.tick() => dirty = true,
+            _ = tick.tick() => {
+                session.refresh_demo_status();
+                dirty = true;
+            }
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
             _ = sigint.recv() => break,

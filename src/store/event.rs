@@ -19,6 +19,8 @@ pub enum Event {
     SourceFailed { source: SourceId, error: String },
     /// A log source has read all the content that existed when it started.
     BackfillDone { source: SourceId },
+    /// The embedded demo's current incident, for the header.
+    DemoStatus { label: String },
     /// The route table shows this many rows now (page moves use it).
     Resized { table_rows: usize },
     /// The user asked for something (from the keymap).

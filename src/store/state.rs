@@ -134,6 +134,10 @@ impl Store {
                 }
                 Vec::new()
             }
+            Event::DemoStatus { label } => {
+                self.demo = Some(label);
+                Vec::new()
+            }
             Event::Resized { table_rows } => {
                 self.ui.page_rows = table_rows.max(1);
                 Vec::new()
