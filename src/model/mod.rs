@@ -2,6 +2,7 @@
 
 pub mod histogram;
 pub mod route;
+pub mod route_template;
 pub mod source;
 pub mod status;
 pub mod time;

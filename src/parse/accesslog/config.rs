@@ -1,0 +1,1 @@
+//! Configuration of access-log parsing, as it appears in the TOML config.
