@@ -1,1 +1,3 @@
 //! I/O: the tasks that read the world and send [`crate::store::Event`]s. They never touch state.
+
+pub mod tail;
