@@ -7,3 +7,4 @@ pub mod plan;
 pub mod scrape;
 pub mod secret;
 pub mod spawn;
+pub mod tail;
