@@ -151,7 +151,8 @@ impl Store {
         let Some(state) = self.source_mut(&source) else {
             return;
         };
-        state.cover(batch.covers, now, retention);
+        let earliest = batch.deltas.iter().map(|d| d.at).min();
+        state.cover(batch.covers, earliest, now, retention);
         state.status_detail = batch.status_detail;
         state.gateway_only = batch.gateway_only;
         state.requests += batch.deltas.iter().map(|d| d.requests()).sum::<u64>();
