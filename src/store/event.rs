@@ -17,10 +17,7 @@ pub enum Event {
         stats: SourceStats,
     },
     /// A source failed to read; it keeps retrying with backoff.
-    SourceFailed {
-        source: SourceId,
-        error: String,
-    },
+    SourceFailed { source: SourceId, error: String },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }
