@@ -266,7 +266,10 @@ mod tests {
 
     /// Runs scrapes (each a list of (series, value, created)) and returns each scrape's summed
     /// increase, or None for the baseline.
-    fn run(scrapes: &[(i64, &[(u64, f64, Option<f64>)])]) -> Vec<Option<f64>> {
+    /// (series, value, `_created` seconds)
+    type Obs = (u64, f64, Option<f64>);
+
+    fn run(scrapes: &[(i64, &[Obs])]) -> Vec<Option<f64>> {
         let mut t: CounterTracker<()> = CounterTracker::new();
         let mut out = Vec::new();
         for (at, samples) in scrapes {

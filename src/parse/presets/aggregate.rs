@@ -28,12 +28,10 @@ impl RouteTable {
             return i;
         }
         let i = self.keys.len() as u32;
-        let key = RouteKey::new(
-            method.map(|m| sanitize(m)).as_deref(),
-            &sanitize(route),
-        );
+        let key = RouteKey::new(method.map(|m| sanitize(m)).as_deref(), &sanitize(route));
         self.keys.push(key);
-        self.index.insert((method.map(Box::from), Box::from(route)), i);
+        self.index
+            .insert((method.map(Box::from), Box::from(route)), i);
         i
     }
 
@@ -159,7 +157,11 @@ pub fn saturation(acc: &RouteAcc, rule: &SaturationRule<'_>) -> Option<Saturatio
             Some(passed) => limited + passed,
             None => requests,
         };
-        return share(limited, whole, "rate-limited share (gateway counter)".into());
+        return share(
+            limited,
+            whole,
+            "rate-limited share (gateway counter)".into(),
+        );
     }
     if let Some(limit) = rule.limit_rps.filter(|l| *l > 0.0) {
         if rule.covered_secs > 0.0 {
@@ -169,6 +171,10 @@ pub fn saturation(acc: &RouteAcc, rule: &SaturationRule<'_>) -> Option<Saturatio
                 signal: Arc::from(format!("observed rate vs configured limit {limit} rps")),
             });
         }
+    }
+    if acc.statuses.iter().all(|s| s.0.code().is_none()) {
+        // Classes only: a 429 share cannot be told apart from other 4xx.
+        return None;
     }
     match rule.signal {
         RateLimitSignal::GatewayStatusShare(codes) => share(
@@ -186,7 +192,19 @@ pub fn saturation(acc: &RouteAcc, rule: &SaturationRule<'_>) -> Option<Saturatio
 }
 
 fn codes_label(codes: &[u16]) -> String {
-    codes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("/")
+    codes
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// What saturation needs to know about the scrape as a whole.
+#[derive(Clone, Copy)]
+pub struct ScrapeSaturation<'a> {
+    pub signal: &'a RateLimitSignal,
+    pub options: &'a PresetOptions,
+    pub covered_secs: f64,
 }
 
 /// Turns the accumulated routes into deltas, sorted by route.
@@ -196,10 +214,13 @@ pub fn into_deltas(
     sticky: &HashSet<u32>,
     at: Timestamp,
     layouts: &mut LayoutCache,
-    signal: &RateLimitSignal,
-    options: &PresetOptions,
-    covered_secs: f64,
+    scrape: &ScrapeSaturation<'_>,
 ) -> Vec<RouteDelta> {
+    let ScrapeSaturation {
+        signal,
+        options,
+        covered_secs,
+    } = *scrape;
     let mut out = Vec::new();
     for (i, acc) in accs.iter_mut().enumerate() {
         let i = i as u32;
@@ -251,7 +272,14 @@ mod tests {
             (Status::Code(429), up, 10.0),
         ]);
         let rule = |signal: &RateLimitSignal, limit| {
-            saturation(&a, &SaturationRule { signal, limit_rps: limit, covered_secs: 10.0 })
+            saturation(
+                &a,
+                &SaturationRule {
+                    signal,
+                    limit_rps: limit,
+                    covered_secs: 10.0,
+                },
+            )
         };
         let by_gateway = rule(&RateLimitSignal::GatewayStatusShare(vec![429]), None).unwrap();
         assert!((by_gateway.value - 0.2).abs() < 1e-12);
@@ -267,14 +295,22 @@ mod tests {
         envoy.rate_limited = Some(10.0);
         let s = saturation(
             &envoy,
-            &SaturationRule { signal: &RateLimitSignal::Counters, limit_rps: None, covered_secs: 1.0 },
+            &SaturationRule {
+                signal: &RateLimitSignal::Counters,
+                limit_rps: None,
+                covered_secs: 1.0,
+            },
         )
         .unwrap();
         assert!((s.value - 10.0 / 90.0).abs() < 1e-12);
         envoy.rate_limit_passed = Some(30.0);
         let s = saturation(
             &envoy,
-            &SaturationRule { signal: &RateLimitSignal::Counters, limit_rps: None, covered_secs: 1.0 },
+            &SaturationRule {
+                signal: &RateLimitSignal::Counters,
+                limit_rps: None,
+                covered_secs: 1.0,
+            },
         )
         .unwrap();
         assert!((s.value - 0.25).abs() < 1e-12);
@@ -302,16 +338,22 @@ mod tests {
         assert_eq!(&*t.key(evil).route, "xy");
         assert_eq!(t.find("be_orders"), Some(a));
         let mut accs = vec![RouteAcc::default(); t.len()];
-        accs[a] = acc(&[(Status::Class(StatusClass::ServerError), Responder::Unknown, 2.4)]);
+        accs[a as usize] = acc(&[(
+            Status::Class(StatusClass::ServerError),
+            Responder::Unknown,
+            2.4,
+        )]);
         let deltas = into_deltas(
             &t,
             &mut accs,
             &HashSet::new(),
             Timestamp(5),
             &mut LayoutCache::default(),
-            &RateLimitSignal::None,
-            &PresetOptions::default(),
-            1.0,
+            &ScrapeSaturation {
+                signal: &RateLimitSignal::None,
+                options: &PresetOptions::default(),
+                covered_secs: 1.0,
+            },
         );
         assert_eq!(deltas.len(), 1);
         assert_eq!(deltas[0].requests(), 2);

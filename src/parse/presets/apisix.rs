@@ -15,7 +15,11 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         route(FamilyRule::new(Role::Responses, "apisix_http_status"))
             .exact("code")
             .responder("response_source", &["apisix", "nginx"], &["upstream"]),
-        route(FamilyRule::new(Role::Latency(TimeUnit::Ms), "apisix_http_latency")).require("type", "request"),
+        route(FamilyRule::new(
+            Role::Latency(TimeUnit::Ms),
+            "apisix_http_latency",
+        ))
+        .require("type", "request"),
     ];
     Preset {
         name: "apisix",

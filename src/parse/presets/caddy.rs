@@ -29,7 +29,10 @@ pub fn preset(opts: &PresetOptions) -> Preset {
             .exact("code"),
         ),
         route(FamilyRule::new(Role::Requests, "caddy_http_requests_total")),
-        route(FamilyRule::new(Role::HandlerErrors, "caddy_http_request_errors_total")),
+        route(FamilyRule::new(
+            Role::HandlerErrors,
+            "caddy_http_request_errors_total",
+        )),
     ];
     let route_doc = match opts.caddy.route {
         CaddyRoute::Gateway => "the gateway as a whole (Caddy exports no route label; per-route numbers come from its access log)",
@@ -70,7 +73,11 @@ pub fn reconcile_handler_errors(ctx: &mut HookCtx<'_>) {
             None => remainder,
         };
         if unknown >= 0.5 {
-            acc.add_status(Status::Class(StatusClass::ServerError), Responder::Gateway, unknown);
+            acc.add_status(
+                Status::Class(StatusClass::ServerError),
+                Responder::Gateway,
+                unknown,
+            );
             added += unknown;
         }
     }

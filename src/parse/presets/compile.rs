@@ -117,7 +117,11 @@ impl Compiled {
             };
             let n = rule.name.as_str();
             if rule.role.is_histogram() {
-                let count = if rule.role.counts_responses() { Part::Count } else { Part::Skip };
+                let count = if rule.role.counts_responses() {
+                    Part::Count
+                } else {
+                    Part::Skip
+                };
                 put(format!("{n}_bucket"), Part::Bucket, n);
                 put(format!("{n}_count"), count, n);
                 put(format!("{n}_sum"), Part::Skip, n);
@@ -158,7 +162,9 @@ impl Compiled {
         }
         for &i in &self.suffix_rules {
             let rule = &self.preset.rules[i as usize];
-            let NameMatch::Suffix { strip_prefix } = rule.name_match else { continue };
+            let NameMatch::Suffix { strip_prefix } = rule.name_match else {
+                continue;
+            };
             let base_name = rule.name.trim_end_matches("_total");
             let (stem, part) = if let Some(s) = sample.strip_suffix("_created") {
                 (s, Part::Created)
@@ -166,7 +172,10 @@ impl Compiled {
                 (sample.strip_suffix("_total").unwrap_or(sample), Part::Value)
             };
             if let Some(head) = stem.strip_suffix(base_name) {
-                let route = head.strip_prefix(strip_prefix).unwrap_or(head).trim_matches('_');
+                let route = head
+                    .strip_prefix(strip_prefix)
+                    .unwrap_or(head)
+                    .trim_matches('_');
                 let hit = NameHit {
                     rule: i,
                     part,

@@ -16,15 +16,33 @@ use super::spec::{doc, FamilyRule, Preset, RateLimitSignal, Role, TimeUnit};
 
 pub fn preset(_opts: &PresetOptions) -> Preset {
     let cluster = |r: FamilyRule| r.route(&["envoy_cluster_name"], "(no cluster)");
-    let prefix = |r: FamilyRule| r.route(&["envoy_local_http_ratelimit_prefix"], "(local rate limit)");
+    let prefix =
+        |r: FamilyRule| r.route(&["envoy_local_http_ratelimit_prefix"], "(local rate limit)");
     let rules = vec![
-        cluster(FamilyRule::new(Role::Responses, "envoy_cluster_upstream_rq").exact("envoy_response_code")),
-        cluster(FamilyRule::new(Role::Latency(TimeUnit::Ms), "envoy_cluster_upstream_rq_time")),
-        cluster(FamilyRule::new(Role::RateLimited, "envoy_cluster_ratelimit_over_limit")),
-        prefix(FamilyRule::new(Role::RateLimited, "envoy_http_local_rate_limit_rate_limited")),
-        prefix(FamilyRule::new(Role::RateLimitPassed, "envoy_http_local_rate_limit_ok")),
-        FamilyRule::new(Role::RateLimited, "_http_local_rate_limit_rate_limited").route_from_name("envoy_"),
-        FamilyRule::new(Role::RateLimitPassed, "_http_local_rate_limit_ok").route_from_name("envoy_"),
+        cluster(
+            FamilyRule::new(Role::Responses, "envoy_cluster_upstream_rq")
+                .exact("envoy_response_code"),
+        ),
+        cluster(FamilyRule::new(
+            Role::Latency(TimeUnit::Ms),
+            "envoy_cluster_upstream_rq_time",
+        )),
+        cluster(FamilyRule::new(
+            Role::RateLimited,
+            "envoy_cluster_ratelimit_over_limit",
+        )),
+        prefix(FamilyRule::new(
+            Role::RateLimited,
+            "envoy_http_local_rate_limit_rate_limited",
+        )),
+        prefix(FamilyRule::new(
+            Role::RateLimitPassed,
+            "envoy_http_local_rate_limit_ok",
+        )),
+        FamilyRule::new(Role::RateLimited, "_http_local_rate_limit_rate_limited")
+            .route_from_name("envoy_"),
+        FamilyRule::new(Role::RateLimitPassed, "_http_local_rate_limit_ok")
+            .route_from_name("envoy_"),
     ];
     Preset {
         name: "envoy",

@@ -95,7 +95,9 @@ fn route_rule(rule: FamilyRule, m: &GenericMapping) -> FamilyRule {
 
 pub fn preset(m: &GenericMapping) -> Result<Preset, PresetError> {
     if m.requests.trim().is_empty() {
-        return Err(PresetError::InvalidGeneric("`requests` names no counter".into()));
+        return Err(PresetError::InvalidGeneric(
+            "`requests` names no counter".into(),
+        ));
     }
     let mut rules = Vec::new();
     let requests = match &m.status_label {
@@ -118,12 +120,19 @@ pub fn preset(m: &GenericMapping) -> Result<Preset, PresetError> {
     }
     rules.push(requests);
     if let Some(l) = &m.latency {
-        rules.push(route_rule(FamilyRule::new(Role::Latency(l.unit), &l.histogram), m));
+        rules.push(route_rule(
+            FamilyRule::new(Role::Latency(l.unit), &l.histogram),
+            m,
+        ));
     }
     for c in &m.rate_limited {
         rules.push(route_rule(FamilyRule::new(Role::RateLimited, c), m));
     }
-    let codes = if m.rate_limit_codes.is_empty() { vec![429] } else { m.rate_limit_codes.clone() };
+    let codes = if m.rate_limit_codes.is_empty() {
+        vec![429]
+    } else {
+        m.rate_limit_codes.clone()
+    };
     let rate_limit = if !m.rate_limited.is_empty() {
         RateLimitSignal::Counters
     } else if m.responder.is_some() {
@@ -161,7 +170,11 @@ pub fn preset(m: &GenericMapping) -> Result<Preset, PresetError> {
         },
         gateway_only: m.route_labels.is_empty(),
         rate_limit,
-        hook: if m.status_label.is_none() { Some(super::nginx::totals_as_requests) } else { None },
+        hook: if m.status_label.is_none() {
+            Some(super::nginx::totals_as_requests)
+        } else {
+            None
+        },
         doc: doc(&route_doc, &status_doc, &latency_doc, &rl_doc, &[]),
     })
 }

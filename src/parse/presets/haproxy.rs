@@ -18,15 +18,35 @@ use super::spec::{doc, FamilyRule, GaugeKind, Preset, RateLimitSignal, Role};
 pub fn preset(_opts: &PresetOptions) -> Preset {
     let proxy = |r: FamilyRule| r.route(&["proxy"], "(no proxy)");
     let rules = vec![
-        proxy(FamilyRule::new(Role::Responses, "haproxy_backend_http_responses_total").class("code")),
-        proxy(FamilyRule::new(Role::Denied, "haproxy_frontend_requests_denied_total")),
-        proxy(FamilyRule::new(Role::Requests, "haproxy_frontend_http_requests_total")),
-        proxy(FamilyRule::new(Role::Gauge(GaugeKind::ActiveServers), "haproxy_backend_active_servers")),
-        proxy(FamilyRule::new(Role::Gauge(GaugeKind::BackupServers), "haproxy_backend_backup_servers")),
-        FamilyRule::new(Role::Gauge(GaugeKind::StickTableSize), "haproxy_sticktable_size")
-            .route(&["name"], "(no table)"),
-        FamilyRule::new(Role::Gauge(GaugeKind::StickTableUsed), "haproxy_sticktable_used")
-            .route(&["name"], "(no table)"),
+        proxy(
+            FamilyRule::new(Role::Responses, "haproxy_backend_http_responses_total").class("code"),
+        ),
+        proxy(FamilyRule::new(
+            Role::Denied,
+            "haproxy_frontend_requests_denied_total",
+        )),
+        proxy(FamilyRule::new(
+            Role::Requests,
+            "haproxy_frontend_http_requests_total",
+        )),
+        proxy(FamilyRule::new(
+            Role::Gauge(GaugeKind::ActiveServers),
+            "haproxy_backend_active_servers",
+        )),
+        proxy(FamilyRule::new(
+            Role::Gauge(GaugeKind::BackupServers),
+            "haproxy_backend_backup_servers",
+        )),
+        FamilyRule::new(
+            Role::Gauge(GaugeKind::StickTableSize),
+            "haproxy_sticktable_size",
+        )
+        .route(&["name"], "(no table)"),
+        FamilyRule::new(
+            Role::Gauge(GaugeKind::StickTableUsed),
+            "haproxy_sticktable_used",
+        )
+        .route(&["name"], "(no table)"),
     ];
     Preset {
         name: "haproxy",
@@ -50,9 +70,10 @@ fn frontends_and_tables(ctx: &mut HookCtx<'_>) {
     // Stick-table fill, for tables that belong to a route (declared in it, or mapped).
     for i in 0..ctx.accs.len() as u32 {
         let acc = &ctx.accs[i as usize];
-        let (Some(size), Some(used)) =
-            (acc.gauge(GaugeKind::StickTableSize), acc.gauge(GaugeKind::StickTableUsed))
-        else {
+        let (Some(size), Some(used)) = (
+            acc.gauge(GaugeKind::StickTableSize),
+            acc.gauge(GaugeKind::StickTableUsed),
+        ) else {
             continue;
         };
         let table = ctx.name(i).to_string();
@@ -73,7 +94,9 @@ fn frontends_and_tables(ctx: &mut HookCtx<'_>) {
         None => Status::Class(StatusClass::ClientError),
     };
     for i in 0..ctx.accs.len() as u32 {
-        let Some(denied) = ctx.accs[i as usize].denied else { continue };
+        let Some(denied) = ctx.accs[i as usize].denied else {
+            continue;
+        };
         let frontend = ctx.name(i).to_string();
         let target = match ctx.options.haproxy.denials_route.get(&frontend) {
             Some(route) => ctx.intern(route),

@@ -16,8 +16,14 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
             .exact("code")
             .responder("source", &["kong", "exit", "error"], &["service"])
             .level(0, 0),
-        route(FamilyRule::new(Role::Latency(TimeUnit::Ms), "kong_request_latency_ms")).level(0, 0),
-        route(FamilyRule::new(Role::Responses, "kong_http_status")).exact("code").level(0, 1),
+        route(FamilyRule::new(
+            Role::Latency(TimeUnit::Ms),
+            "kong_request_latency_ms",
+        ))
+        .level(0, 0),
+        route(FamilyRule::new(Role::Responses, "kong_http_status"))
+            .exact("code")
+            .level(0, 1),
         route(FamilyRule::new(Role::Latency(TimeUnit::Ms), "kong_latency"))
             .require("type", "request")
             .level(0, 1),

@@ -7,13 +7,18 @@
 //! summed per route, adjusted by the preset's hook, and emitted.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use crate::model::counter::{hash_bytes, mix, CounterTracker, LabelSetHash, PrehashedMap, SeriesId};
+use crate::model::counter::{
+    hash_bytes, mix, CounterTracker, LabelSetHash, PrehashedMap, SeriesId,
+};
 use crate::model::time::Timestamp;
 use crate::model::traffic::{StatusDetail, TrafficBatch};
 
-use super::aggregate::{add_to, into_deltas, HookCtx, RouteAcc, RouteTable};
-use super::compile::{build_meta, passes_filters, route_of, Compiled, LabelView, MetaKind, Part, SeriesMeta};
+use super::aggregate::{add_to, into_deltas, HookCtx, RouteAcc, RouteTable, ScrapeSaturation};
+use super::compile::{
+    build_meta, passes_filters, route_of, Compiled, LabelView, MetaKind, Part, SeriesMeta,
+};
 use super::latency::LayoutCache;
 use super::options::PresetOptions;
 use super::spec::{MappingDoc, Preset, Role, StatusRule};
@@ -41,7 +46,7 @@ pub struct MetricsMapper {
     auto: bool,
     generic: Option<GenericMapping>,
     options: PresetOptions,
-    compiled: Option<Compiled>,
+    compiled: Option<Arc<Compiled>>,
     tracker: CounterTracker<SeriesMeta>,
     routes: RouteTable,
     accs: Vec<RouteAcc>,
@@ -52,7 +57,10 @@ pub struct MetricsMapper {
 }
 
 impl MetricsMapper {
-    pub fn new(choice: PresetChoice<'_>, generic: Option<GenericMapping>) -> Result<Self, PresetError> {
+    pub fn new(
+        choice: PresetChoice<'_>,
+        generic: Option<GenericMapping>,
+    ) -> Result<Self, PresetError> {
         let mut m = MetricsMapper {
             auto: matches!(choice, PresetChoice::Auto),
             generic,
@@ -68,7 +76,7 @@ impl MetricsMapper {
         };
         if let PresetChoice::Named(name) = choice {
             let preset = super::build(name, &m.options, m.generic.as_ref())?;
-            m.compiled = Some(Compiled::new(preset));
+            m.compiled = Some(Arc::new(Compiled::new(preset)));
         }
         Ok(m)
     }
@@ -78,7 +86,7 @@ impl MetricsMapper {
         self.options = options;
         if let Some(c) = &self.compiled {
             let preset = super::build(c.preset.name, &self.options, self.generic.as_ref())?;
-            self.compiled = Some(Compiled::new(preset));
+            self.compiled = Some(Arc::new(Compiled::new(preset)));
         }
         Ok(self)
     }
@@ -114,7 +122,7 @@ impl MetricsMapper {
         match super::detect(families) {
             Some(name) => match super::build(name, &self.options, self.generic.as_ref()) {
                 Ok(p) => {
-                    self.compiled = Some(Compiled::new(p));
+                    self.compiled = Some(Arc::new(Compiled::new(p)));
                     true
                 }
                 Err(_) => false,
@@ -123,9 +131,9 @@ impl MetricsMapper {
         }
     }
 
-    /// The parser's `wanted` filter for the preset in use.
-    pub(crate) fn wants(&self, family: &str) -> bool {
-        self.compiled.as_ref().is_some_and(|c| c.wants(family))
+    /// The compiled preset, shared with the parser's `wanted` filter during a scrape.
+    pub(crate) fn compiled_arc(&self) -> Option<Arc<Compiled>> {
+        self.compiled.clone()
     }
 
     pub(crate) fn begin_scrape(&mut self) {
@@ -137,8 +145,12 @@ impl MetricsMapper {
 
     /// Phase one: one sample of the scrape in progress.
     pub(crate) fn on_sample(&mut self, name: &str, labels: &dyn LabelView, value: f64) {
-        let Some(compiled) = &self.compiled else { return };
-        let Some((hit, name_route)) = compiled.lookup(name) else { return };
+        let Some(compiled) = &self.compiled else {
+            return;
+        };
+        let Some((hit, name_route)) = compiled.lookup(name) else {
+            return;
+        };
         if hit.part == Part::Skip {
             return;
         }
@@ -188,7 +200,12 @@ impl MetricsMapper {
         let preset = &compiled.preset;
         let baseline = self.tracker.is_baseline();
         let previous = self.tracker.last_ok();
-        let chosen: Vec<u8> = self.buf.levels.iter().map(|m| m.trailing_zeros() as u8).collect();
+        let chosen: Vec<u8> = self
+            .buf
+            .levels
+            .iter()
+            .map(|m| m.trailing_zeros() as u8)
+            .collect();
         let level_ok = |rule: &super::spec::FamilyRule| {
             rule.level
                 .is_none_or(|(g, l)| chosen[g as usize % LEVEL_GROUPS] == (l & 7))
@@ -198,7 +215,11 @@ impl MetricsMapper {
         let mut used_rules: u64 = 0;
         let created = &self.buf.created;
         for p in self.buf.pending.drain(..) {
-            let c = if created.is_empty() { None } else { created.get(&p.group).copied() };
+            let c = if created.is_empty() {
+                None
+            } else {
+                created.get(&p.group).copied()
+            };
             let (inc, meta) = self
                 .tracker
                 .observe(p.id, p.value, c, || p.meta.unwrap_or(SeriesMeta::IGNORE));
@@ -266,9 +287,11 @@ impl MetricsMapper {
             &self.sticky,
             at,
             &mut self.layouts,
-            &preset.rate_limit,
-            &self.options,
-            covered_secs,
+            &ScrapeSaturation {
+                signal: &preset.rate_limit,
+                options: &self.options,
+                covered_secs,
+            },
         );
         (batch, notes)
     }

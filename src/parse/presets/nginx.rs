@@ -33,11 +33,16 @@ fn subtract_own_scrapes(ctx: &mut HookCtx<'_>) {
     let own = per_scrape * f64::from(ctx.scrapes_covered);
     for acc in ctx.accs.iter_mut().filter(|a| a.seen) {
         if let Some(total) = acc.requests {
-            acc.add_status(Status::Class(StatusClass::Other), Responder::Unknown, (total - own).max(0.0));
+            acc.add_status(
+                Status::Class(StatusClass::Other),
+                Responder::Unknown,
+                (total - own).max(0.0),
+            );
         }
     }
     if ctx.scrapes_covered == 0 {
-        ctx.notes.push("lifetime totals include the exporter's own stub_status fetches".into());
+        ctx.notes
+            .push("lifetime totals include the exporter's own stub_status fetches".into());
     } else if own > 0.0 {
         ctx.notes.push(format!(
             "subtracted {own:.0} request(s): the exporter's own stub_status fetch for this scrape"
@@ -50,7 +55,11 @@ fn subtract_own_scrapes(ctx: &mut HookCtx<'_>) {
 pub fn totals_as_requests(ctx: &mut HookCtx<'_>) {
     for acc in ctx.accs.iter_mut().filter(|a| a.seen) {
         if let Some(total) = acc.requests {
-            acc.add_status(Status::Class(StatusClass::Other), Responder::Unknown, total.max(0.0));
+            acc.add_status(
+                Status::Class(StatusClass::Other),
+                Responder::Unknown,
+                total.max(0.0),
+            );
         }
     }
 }

@@ -12,13 +12,22 @@ use super::spec::{doc, FamilyRule, Preset, RateLimitSignal, Role, TimeUnit};
 pub fn preset(_opts: &PresetOptions) -> Preset {
     let zone = |r: FamilyRule| r.route(&["host"], "(no zone)").exclude("host", "*");
     let rules = vec![
-        zone(FamilyRule::new(Role::Responses, "nginx_vts_status_code_requests_total"))
-            .exact("code")
-            .level(0, 0),
-        zone(FamilyRule::new(Role::Responses, "nginx_vts_server_requests_total"))
-            .class("code")
-            .level(0, 1),
-        zone(FamilyRule::new(Role::Latency(TimeUnit::S), "nginx_vts_server_request_duration_seconds")),
+        zone(FamilyRule::new(
+            Role::Responses,
+            "nginx_vts_status_code_requests_total",
+        ))
+        .exact("code")
+        .level(0, 0),
+        zone(FamilyRule::new(
+            Role::Responses,
+            "nginx_vts_server_requests_total",
+        ))
+        .class("code")
+        .level(0, 1),
+        zone(FamilyRule::new(
+            Role::Latency(TimeUnit::S),
+            "nginx_vts_server_request_duration_seconds",
+        )),
     ];
     Preset {
         name: "nginx-vts",

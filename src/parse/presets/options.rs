@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(o.rate_limits_rps.get("be_search"), Some(&20.0));
         assert!(toml::from_str::<PresetOptions>("[haproxy]\ndeny_stat = 429").is_err());
         assert_eq!(
-            toml::from_str::<PresetOptions>("").unwrap().nginx.self_requests_per_scrape,
+            toml::from_str::<PresetOptions>("")
+                .unwrap()
+                .nginx
+                .self_requests_per_scrape,
             1
         );
     }

@@ -83,7 +83,9 @@ pub enum NameMatch {
     Exact,
     /// Any family ending with the name; the route is the part before it, minus `strip_prefix`
     /// (Envoy versions that fold a stat prefix into the metric name).
-    Suffix { strip_prefix: &'static str },
+    Suffix {
+        strip_prefix: &'static str,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -278,7 +280,13 @@ pub struct Preset {
     pub doc: MappingDoc,
 }
 
-pub fn doc(route: &str, status: &str, latency: &str, rate_limit: &str, notes: &[&str]) -> MappingDoc {
+pub fn doc(
+    route: &str,
+    status: &str,
+    latency: &str,
+    rate_limit: &str,
+    notes: &[&str],
+) -> MappingDoc {
     MappingDoc {
         route: route.to_string(),
         status: status.to_string(),

@@ -11,9 +11,13 @@ use super::spec::{doc, FamilyRule, Preset, RateLimitSignal, Role, TimeUnit};
 
 pub fn preset(_opts: &PresetOptions) -> Preset {
     let mut rules = Vec::new();
-    for (level, (kind, label)) in [("router", "router"), ("service", "service"), ("entrypoint", "entrypoint")]
-        .into_iter()
-        .enumerate()
+    for (level, (kind, label)) in [
+        ("router", "router"),
+        ("service", "service"),
+        ("entrypoint", "entrypoint"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let level = level as u8;
         rules.push(
@@ -23,9 +27,12 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
                 .level(0, level),
         );
         rules.push(
-            FamilyRule::new(Role::Latency(TimeUnit::S), &format!("traefik_{kind}_request_duration_seconds"))
-                .route(&[label], "(none)")
-                .level(0, level),
+            FamilyRule::new(
+                Role::Latency(TimeUnit::S),
+                &format!("traefik_{kind}_request_duration_seconds"),
+            )
+            .route(&[label], "(none)")
+            .level(0, level),
         );
     }
     Preset {
