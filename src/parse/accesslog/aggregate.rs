@@ -233,7 +233,10 @@ impl LogAggregator {
                 None => return self.hide(None, &rec.path),
             },
         };
-        let named = rec.route_name.filter(|_| self.opts.prefer_route_name);
+        let by_name = self.opts.prefer_route_name
+            || self.format.as_ref().is_some_and(LogFormat::routes_by_name)
+            || rec.path.is_empty();
+        let named = rec.route_name.filter(|_| by_name);
         let pattern = match named {
             Some(name) => {
                 self.scratch.clear();

@@ -5,12 +5,21 @@
 //! [`aggregate::LogAggregator`] turns lines into per-route, per-status, per-bucket deltas.
 
 pub mod aggregate;
+pub mod apisix;
+pub mod aws_apigw;
+pub mod caddy;
 pub mod clf;
 pub mod config;
 pub mod detect;
+pub mod envoy;
+pub mod haproxy;
+pub mod json;
 pub mod json_scan;
+pub mod kong;
 pub mod nginx_format;
+pub mod nginx_json;
 pub mod samples;
+pub mod traefik;
 pub mod values;
 
 use std::borrow::Cow;
@@ -18,6 +27,7 @@ use std::fmt;
 
 use thiserror::Error;
 
+pub use json::JsonSpec;
 pub use json_scan::unescape_json;
 pub use nginx_format::{FormatError, ResponderRule, Template};
 
@@ -182,11 +192,17 @@ impl fmt::Display for FormatName {
 pub struct LogFormat {
     name: FormatName,
     parser: Parser,
+    /// The route is named by the line's route name (a JSON mapping with `route`).
+    route_from_name: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum Parser {
     Text(Template),
+    Json(JsonSpec),
+    /// A family that writes both: lines starting with `{` are JSON.
+    Dual(Template, JsonSpec),
+    Haproxy,
 }
 
 impl LogFormat {
@@ -196,17 +212,45 @@ impl LogFormat {
         let parser = match name {
             FormatName::Combined => Parser::Text(clf::combined()),
             FormatName::Common => Parser::Text(clf::common()),
-            _ => return None,
+            FormatName::NginxJson => Parser::Json(nginx_json::spec()),
+            FormatName::Caddy => Parser::Json(caddy::spec()),
+            FormatName::Envoy => Parser::Dual(envoy::text(), envoy::json()),
+            FormatName::Haproxy => Parser::Haproxy,
+            FormatName::Traefik => Parser::Dual(traefik::text(), traefik::json()),
+            FormatName::Kong => Parser::Dual(kong::text(), kong::json()),
+            FormatName::AwsApigw => Parser::Dual(aws_apigw::text(), aws_apigw::json()),
+            FormatName::Apisix => Parser::Dual(apisix::text(), apisix::json()),
+            FormatName::Auto | FormatName::Nginx | FormatName::Json => return None,
         };
-        Some(LogFormat { name, parser })
+        Some(LogFormat {
+            name,
+            parser,
+            route_from_name: false,
+        })
     }
 
     /// An nginx `log_format` body, e.g. `$remote_addr - [$time_local] "$request" $status`.
+    /// `escape=json` formats (`{"status":$status,…}`) work the same way.
     pub fn nginx(log_format: &str) -> Result<LogFormat, FormatError> {
         Ok(LogFormat {
             name: FormatName::Nginx,
             parser: Parser::Text(Template::compile(log_format, ResponderRule::None)?),
+            route_from_name: false,
         })
+    }
+
+    /// JSON lines read through a field mapping.
+    pub fn json(mapping: &config::JsonFieldMap) -> LogFormat {
+        LogFormat {
+            name: FormatName::Json,
+            parser: Parser::Json(mapping.spec()),
+            route_from_name: mapping.route.is_some(),
+        }
+    }
+
+    /// Whether routes are named by the line's route name rather than its path.
+    pub fn routes_by_name(&self) -> bool {
+        self.route_from_name
     }
 
     pub fn name(&self) -> FormatName {
@@ -214,9 +258,25 @@ impl LogFormat {
     }
 
     pub fn parse<'a>(&self, line: &'a str) -> Result<LogRecord<'a>, LineError> {
-        match &self.parser {
+        let mut rec = match &self.parser {
             Parser::Text(t) => t.parse(line),
+            Parser::Json(j) => j.parse(line),
+            Parser::Dual(t, j) => {
+                if line.trim_start().starts_with('{') {
+                    j.parse(line)
+                } else {
+                    t.parse(line)
+                }
+            }
+            Parser::Haproxy => haproxy::parse(line),
+        }?;
+        if self.name == FormatName::AwsApigw {
+            rec.path = match rec.path {
+                Cow::Borrowed(p) => Cow::Borrowed(aws_apigw::route_key_path(p)),
+                Cow::Owned(p) => Cow::Owned(aws_apigw::route_key_path(&p).to_string()),
+            };
         }
+        Ok(rec)
     }
 }
 

@@ -264,6 +264,11 @@ impl Template {
         })
     }
 
+    pub(crate) fn with_rule(mut self, rule: ResponderRule) -> Self {
+        self.rule = rule;
+        self
+    }
+
     pub(crate) fn with_lenient_tail(mut self) -> Self {
         self.lenient_tail = true;
         self
@@ -422,30 +427,46 @@ fn strict<T>(
 }
 
 fn nginx_responder(has_header_time: bool, rec: &LogRecord<'_>, scan: &Scan<'_>) -> Responder {
-    if !scan.upstream_status_seen {
-        return match scan.upstream_host {
+    let header_time = if has_header_time {
+        Some(scan.header_time)
+    } else {
+        None
+    };
+    let upstream = scan.upstream_status_seen.then_some(rec.upstream_status);
+    nginx_attribution(rec.status, upstream, header_time, scan.upstream_host)
+}
+
+/// Who made a response, from nginx's upstream variables (shared with `nginx-json` and APISIX).
+/// `upstream`: `None` when the format has no `$upstream_status`, `Some(None)` when it was empty.
+/// `header_time`: `None` when the format has no `$upstream_header_time`.
+pub(crate) fn nginx_attribution(
+    status: u16,
+    upstream: Option<Option<u16>>,
+    header_time: Option<Option<&str>>,
+    upstream_addr: Option<&str>,
+) -> Responder {
+    let Some(upstream) = upstream else {
+        return match upstream_addr {
             Some(h) if is_unset(h) => Responder::Gateway,
             _ => Responder::Unknown,
         };
-    }
-    let Some(last) = rec.upstream_status else {
+    };
+    let Some(last) = upstream else {
         // No upstream was asked: limit_req, `return`, auth_request denial, a static location.
         return Responder::Gateway;
     };
-    if has_header_time {
-        let last_header = scan
-            .header_time
-            .and_then(|h| super::values::list_items(h).last());
+    if let Some(header_time) = header_time {
+        let last_header = header_time.and_then(|h| super::values::list_items(h).last());
         return match last_header {
-            Some(h) if !is_unset(h) && last == rec.status => Responder::Upstream,
+            Some(h) if !is_unset(h) && last == status => Responder::Upstream,
             _ => Responder::Gateway,
         };
     }
-    if last != rec.status {
+    if last != status {
         // nginx replaced the upstream's answer (error_page, proxy_intercept_errors).
         return Responder::Gateway;
     }
-    if matches!(rec.status, 502 | 504) {
+    if matches!(status, 502 | 504) {
         // nginx logs its own 502/504 with the same upstream status; only
         // $upstream_header_time tells them apart, and this format does not have it.
         return Responder::Unknown;
@@ -484,7 +505,7 @@ fn find_stop(b: &[u8], pos: usize, stop: u8, quoted: bool, list: bool) -> Option
 
 /// `GET /path?q HTTP/1.1`. A request that does not look like one (TLS bytes sent to a plain
 /// port, `-`) leaves method and path empty; the line still counts.
-fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped: bool) {
+pub(crate) fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped: bool) {
     let Some(sp) = memchr(b' ', v.as_bytes()) else {
         return;
     };
