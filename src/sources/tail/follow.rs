@@ -246,11 +246,29 @@ impl Follower {
                 Ok((reader, size))
             },
         );
-        let (reader, size) = match opened {
+        let (mut reader, size) = match opened {
             Ok(opened) => opened,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.name_gone(path, now),
-            Err(e) => return self.name_problem(path, format!("cannot open: {e}")),
+            Err(e) => {
+                if initial && !self.spec.from_start {
+                    if let Some(state) = self.names.get_mut(path) {
+                        state.end_at_start = Some((id, meta.len()));
+                    }
+                }
+                return self.name_problem(path, format!("cannot open: {e}"));
+            }
         };
+        let end_at_start = self
+            .names
+            .get_mut(path)
+            .and_then(|state| state.end_at_start.take());
+        if let Some((first_id, end)) = end_at_start {
+            if first_id == reader.id {
+                if let Err(e) = reader.resume_at(end) {
+                    return self.name_problem(path, format!("cannot seek: {e}"));
+                }
+            }
+        }
         let id = reader.id;
         let backfill_left = match &mut self.backfill {
             Some(b) if initial => {

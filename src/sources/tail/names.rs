@@ -20,6 +20,9 @@ pub(crate) struct NameState {
     pub problem: Option<String>,
     /// Since when the name has pointed at nothing.
     pub missing_since: Option<Instant>,
+    /// A file that existed at start but could not be opened then: where its end was, so
+    /// that once it can be read, tailing starts there (if it is still the same file).
+    pub end_at_start: Option<(FileId, u64)>,
 }
 
 impl NameState {
@@ -30,6 +33,7 @@ impl NameState {
             departed: None,
             problem: None,
             missing_since: None,
+            end_at_start: None,
         }
     }
 
