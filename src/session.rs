@@ -41,6 +41,7 @@ impl Session {
                 ca_file: None,
                 insecure_skip_verify: false,
                 max_body: DEFAULT_MAX_BODY,
+                generic: None,
             }));
             plan.sources.push(SourcePlan::Log(LogPlan {
                 spec: crate::model::source::SourceSpec {
