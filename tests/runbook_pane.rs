@@ -159,6 +159,23 @@ fn monochrome_uses_no_colour_and_keeps_the_symbols() {
 }
 
 #[test]
+fn the_mono_theme_gives_colourless_styles() {
+    let mono = gatewatch::ui::theme::Theme::shipped("default", true).expect("mono theme");
+    let styles = RunbookStyles::from_theme(&mono);
+    let lines = storm_502();
+    let terminal = draw(&lines, &styles, 80, 24, 0);
+    for cell in terminal.backend().buffer().content() {
+        let no_colour = [Color::Reset];
+        assert!(
+            no_colour.contains(&cell.fg) && no_colour.contains(&cell.bg),
+            "{cell:?}"
+        );
+    }
+    let colour = gatewatch::ui::theme::Theme::shipped("default", false).expect("default theme");
+    assert_ne!(RunbookStyles::from_theme(&colour), styles);
+}
+
+#[test]
 fn tiny_panes_do_not_panic() {
     let lines = storm_502();
     for (w, h) in [(0, 0), (1, 1), (3, 2), (10, 3), (20, 5)] {

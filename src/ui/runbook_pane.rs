@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Widget};
 
 use crate::runbook::markdown::{Role, StyledLine};
 use crate::runbook::wrap::wrap;
+use crate::ui::theme::{Role as ThemeRole, Theme};
 
 /// One style per semantic role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +72,30 @@ impl RunbookStyles {
             warn: mono.warn.fg(Color::Yellow),
             crit: mono.crit.fg(Color::Red),
             ..mono
+        }
+    }
+
+    /// Styles from the dashboard's theme roles. Weight and decoration are added on top of the
+    /// theme's colours so the pane reads the same with the monochrome theme.
+    pub fn from_theme(theme: &Theme) -> Self {
+        let mono = RunbookStyles::monochrome();
+        let t = |role: ThemeRole| theme.style(role);
+        RunbookStyles {
+            text: t(ThemeRole::Text),
+            title: t(ThemeRole::Title).patch(mono.title),
+            heading: t(ThemeRole::Accent).patch(mono.heading),
+            strong: t(ThemeRole::Text).patch(mono.strong),
+            emphasis: t(ThemeRole::Text).patch(mono.emphasis),
+            code: t(ThemeRole::Accent),
+            code_block: t(ThemeRole::Accent),
+            marker: t(ThemeRole::Accent).patch(mono.marker),
+            link: t(ThemeRole::Accent).patch(mono.link),
+            muted: t(ThemeRole::Muted).patch(mono.muted),
+            missing: t(ThemeRole::Warn).patch(mono.missing),
+            info: t(ThemeRole::Text),
+            ok: t(ThemeRole::Ok),
+            warn: t(ThemeRole::Warn).patch(mono.warn),
+            crit: t(ThemeRole::Crit).patch(mono.crit),
         }
     }
 
