@@ -310,12 +310,15 @@ fn validate(
         }
         gateway_notes.insert(k, sanitize_lines(note.trim()));
     }
-    let body = sanitize_lines(split.body.trim_end());
+    // Blank lines right after the front matter are layout, not content.
+    let leading = split.body.len() - split.body.trim_start_matches(['\n', '\r']).len();
+    let body_offset = split.body_offset + leading;
+    let body = sanitize_lines(split.body[leading..].trim_end());
     for (offset, name, suggestion) in near_miss_placeholders(split.body) {
         let msg = format!("`{{{name}}}` is not a placeholder; did you mean `{{{suggestion}}}`?");
         report.at(Severity::Warning, split.body_offset + offset, msg);
     }
-    let (body_line, _) = line_col(report.text, split.body_offset);
+    let (body_line, _) = line_col(report.text, body_offset);
     let (id_line, _) = line_col(report.text, base + front.id.span().start);
     Some(Runbook {
         id,
@@ -364,6 +367,9 @@ mod tests {
         assert_eq!(rb.routes[0].as_str(), "/v1/payments/**");
         assert_eq!(rb.gateway_note("haproxy").map(|n| n.0), Some("haproxy"));
         assert_eq!(rb.body_line, 10);
+        let spaced = team(&GOOD.replace("+++\n# Body", "+++\n\n\n# Body"));
+        let rb2 = spaced.runbook.expect("loads");
+        assert_eq!((rb2.body_line, rb2.body.as_str()), (12, rb.body.as_str()));
         assert_eq!(rb.id_line, 2);
         assert!(rb.body.starts_with("# Body"));
     }
