@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod evidence;
 pub mod fill;
+pub mod front_matter;
 pub mod glob;
 pub mod load;
 pub mod markdown;

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::diagnostic::{line_col, Diagnostic, Severity};
 use super::fill::near_miss_placeholders;
+use super::front_matter::{split_front_matter, Split};
 use super::glob::RouteGlob;
 use super::model::{is_known_preset, is_known_reason, Origin, RetryGuidance, Runbook};
 use crate::model::status::StatusClass;
@@ -48,14 +49,6 @@ struct FrontMatter {
     runbook_url: Option<Spanned<String>>,
     #[serde(default)]
     gateway_notes: BTreeMap<Spanned<String>, String>,
-}
-
-/// Where the front matter's TOML sits in the file.
-struct Split<'a> {
-    toml: &'a str,
-    toml_offset: usize,
-    body: &'a str,
-    body_offset: usize,
 }
 
 struct Reporter<'a> {
@@ -134,68 +127,6 @@ fn sanitize_lines(text: &str) -> String {
 
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut lines = LineIter { text, pos: start };
-    let Some((first, _)) = lines.next() else {
-        return Err((0, "empty file: expected `+++` front matter".into()));
-    };
-    match first.trim_end() {
-        "+++" => {}
-        "---" => {
-            return Err((
-                start,
-                "YAML front matter is not supported: put TOML between `+++` lines".into(),
-            ))
-        }
-        _ => {
-            return Err((
-                start,
-                "expected `+++` on the first line, opening the TOML front matter".into(),
-            ))
-        }
-    }
-    let toml_offset = lines.pos;
-    while let Some((line, line_start)) = lines.next() {
-        if line.trim_end() == "+++" {
-            return Ok(Split {
-                toml: &text[toml_offset..line_start],
-                toml_offset,
-                body: &text[lines.pos..],
-                body_offset: lines.pos,
-            });
-        }
-    }
-    Err((
-        start,
-        "the front matter opened here is never closed by a `+++` line".into(),
-    ))
-}
-
-/// Lines with their start offsets; `pos` is the offset after the last line returned.
-struct LineIter<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-impl<'a> Iterator for LineIter<'a> {
-    type Item = (&'a str, usize);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.pos >= self.text.len() {
-            return None;
-        }
-        let start = self.pos;
-        let rest = &self.text[start..];
-        let (line, advance) = match rest.find('\n') {
-            Some(i) => (&rest[..i], i + 1),
-            None => (rest, rest.len()),
-        };
-        self.pos += advance;
-        Some((line.strip_suffix('\r').unwrap_or(line), start))
-    }
 }
 
 fn validate(
