@@ -35,7 +35,7 @@ pub struct LogPlan {
 
 #[derive(Clone, Debug)]
 pub enum SourcePlan {
-    Scrape(ScrapePlan),
+    Scrape(Box<ScrapePlan>),
     Log(LogPlan),
 }
 
@@ -159,7 +159,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
     if !args.demo {
         for c in &file.scrape {
             let p = scrape_plan(&sources, c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for l in &file.log {
             let p = log_plan(
@@ -188,7 +188,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 generic: None,
             };
             let p = scrape_plan(&sources, &c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for path in &args.log {
             let p = log_plan(
