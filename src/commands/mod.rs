@@ -1,1 +1,3 @@
 //! Headless commands.
+
+pub mod inspect;
