@@ -4,6 +4,7 @@
 
 pub mod config_cmd;
 pub mod demo;
+pub mod inspect;
 pub mod snapshot;
 
 use crate::cli::{Cli, Command};
