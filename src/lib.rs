@@ -18,12 +18,12 @@
 //! | [`demo`] | the embedded demo gateway | no |
 //! | [`cli`], [`config`], [`commands`] | the command line, configuration, headless commands | no |
 
-pub mod model;
-pub mod redact;
-pub mod sanitize;
-pub mod store;
 pub mod commands;
 pub mod demo;
+pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod runbook;
+pub mod sanitize;
 pub mod sources;
+pub mod store;

@@ -1,6 +1,9 @@
 //! PURE domain model: time, statuses, routes, histograms, per-source traffic. No I/O, no clock.
 
+pub mod check;
+pub mod cors;
 pub mod histogram;
+pub mod ratelimit;
 pub mod route;
 pub mod source;
 pub mod status;

@@ -5,3 +5,4 @@ pub mod event;
 
 pub use action::Action;
 pub use event::{Effect, Event};
+pub mod checks;
