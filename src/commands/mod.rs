@@ -1,1 +1,4 @@
 //! Headless commands.
+
+pub mod check;
+pub mod probe;

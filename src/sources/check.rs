@@ -3,6 +3,7 @@
 //! [`Event::CheckResult`]. Checks run as independent tasks with their start times spread over
 //! the interval, so 200 checks do not fire in the same millisecond.
 
+pub mod probe;
 mod spec;
 
 use std::sync::Arc;

@@ -21,6 +21,8 @@ pub enum Script {
     ReplyThenStall(Vec<u8>),
     /// Never answer; hold the connection open.
     Stall,
+    /// Wait, then write the bytes and close (a slow upstream).
+    Delayed(Duration, Vec<u8>),
     /// Close at once with a TCP reset.
     Reset,
 }
@@ -79,6 +81,12 @@ async fn play<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, script: Script) -> Op
             Some(s)
         }
         Script::Stall => Some(s),
+        Script::Delayed(wait, bytes) => {
+            tokio::time::sleep(wait).await;
+            let _ = s.write_all(&bytes).await;
+            let _ = s.shutdown().await;
+            None
+        }
         Script::Reset => None,
     }
 }

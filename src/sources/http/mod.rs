@@ -200,6 +200,17 @@ impl HttpRequest {
             });
         }
         let mut secrets: Vec<String> = secret_values.to_vec();
+        // Query secrets and a userinfo password would be shown redacted in the URL; a server
+        // echoing them back in a body must not undo that.
+        secrets.extend(
+            parsed
+                .query_pairs()
+                .filter(|(k, v)| redact::is_secret_key(k) && !v.is_empty())
+                .map(|(_, v)| v.into_owned()),
+        );
+        if let Some(p) = parsed.password() {
+            secrets.push(p.to_string());
+        }
         let mut out = Vec::with_capacity(headers.len());
         for (name, value) in headers {
             let header_err = |message: &str| RequestError::Header {

@@ -69,10 +69,13 @@ pub fn resolve_with(
     })
 }
 
-/// Resolves every header value; returns the headers and the values that came from secrets.
+/// Headers with their values resolved, and the values that came from a secret source.
+pub type ResolvedHeaders = (Vec<(String, String)>, Vec<String>);
+
+/// Resolves every header value.
 pub fn resolve_headers<'a>(
     headers: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<(Vec<(String, String)>, Vec<String>), SecretError> {
+) -> Result<ResolvedHeaders, SecretError> {
     let mut out = Vec::new();
     let mut secrets = Vec::new();
     for (name, value) in headers {
