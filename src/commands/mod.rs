@@ -7,6 +7,7 @@ pub mod config_cmd;
 pub mod demo;
 pub mod inspect;
 pub mod probe;
+pub mod runbook;
 pub mod snapshot;
 
 use crate::cli::{Cli, Command};
