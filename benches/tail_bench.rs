@@ -67,10 +67,10 @@ fn main() {
 fn log_line(n: u64, out: &mut Vec<u8>) {
     let route = ["orders", "users", "carts", "search", "payments"][(n % 5) as usize];
     let status = [200, 200, 200, 201, 304, 404, 429, 502][(n % 8) as usize];
-    let _ = write!(
+    let _ = writeln!(
         out,
         "10.0.{}.{} - - [01/Dec/2025:10:00:00 +0000] \"GET /v1/{route}/{n}?page=2&token=abc HTTP/1.1\" \
-         {status} {} \"https://example.test/\" \"Mozilla/5.0 (X11; Linux x86_64) bench/1.0\" 0.{:03}\n",
+         {status} {} \"https://example.test/\" \"Mozilla/5.0 (X11; Linux x86_64) bench/1.0\" 0.{:03}",
         n % 250,
         n % 200,
         200 + n % 4000,
