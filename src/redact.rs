@@ -22,8 +22,20 @@ const SECRET_HEADERS: &[&str] = &[
 /// Query-string or form keys whose values are secrets (matched case-insensitively, by substring
 /// for the generic words).
 const SECRET_KEY_WORDS: &[&str] = &[
-    "token", "secret", "password", "passwd", "pwd", "api_key", "apikey", "api-key", "key",
-    "signature", "sig", "auth", "session", "credential",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "api_key",
+    "apikey",
+    "api-key",
+    "key",
+    "signature",
+    "sig",
+    "auth",
+    "session",
+    "credential",
 ];
 
 pub fn is_secret_header(name: &str) -> bool {
@@ -36,7 +48,9 @@ pub fn is_secret_header(name: &str) -> bool {
 
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    SECRET_KEY_WORDS.iter().any(|w| lower == *w || (w.len() > 3 && lower.contains(w)))
+    SECRET_KEY_WORDS
+        .iter()
+        .any(|w| lower == *w || (w.len() > 3 && lower.contains(w)))
 }
 
 /// `Bearer abcdef123` → `Bearer abc…(redacted)`; a value of 4 characters or less shows none.
@@ -125,7 +139,10 @@ mod tests {
             "Bearer abc…(redacted)"
         );
         assert_eq!(header_value("X-Api-Key", "k123"), "…(redacted)");
-        assert_eq!(header_value("Cookie", "session=deadbeefcafe"), "ses…(redacted)");
+        assert_eq!(
+            header_value("Cookie", "session=deadbeefcafe"),
+            "ses…(redacted)"
+        );
         assert_eq!(header_value("Retry-After", "30"), "30");
     }
 
@@ -136,7 +153,10 @@ mod tests {
             "/v1/users/7?api_key=…(redacted)&page=2"
         );
         assert_eq!(query("/v1/orders?page=2"), "/v1/orders?page=2");
-        assert_eq!(query("/x?access_token=abc#frag"), "/x?access_token=…(redacted)#frag");
+        assert_eq!(
+            query("/x?access_token=abc#frag"),
+            "/x?access_token=…(redacted)#frag"
+        );
     }
 
     #[test]
@@ -145,6 +165,9 @@ mod tests {
             url("https://bob:hunter2@example.test/metrics?token=t0k3n"),
             "https://bob:…(redacted)@example.test/metrics?token=…(redacted)"
         );
-        assert_eq!(url("http://127.0.0.1:9/metrics"), "http://127.0.0.1:9/metrics");
+        assert_eq!(
+            url("http://127.0.0.1:9/metrics"),
+            "http://127.0.0.1:9/metrics"
+        );
     }
 }

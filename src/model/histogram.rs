@@ -113,7 +113,10 @@ impl LatencyHistogram {
             return true;
         }
         let mut merged = Vec::with_capacity(self.counts.len() + other.counts.len());
-        let (mut a, mut b) = (self.counts.iter().peekable(), other.counts.iter().peekable());
+        let (mut a, mut b) = (
+            self.counts.iter().peekable(),
+            other.counts.iter().peekable(),
+        );
         loop {
             match (a.peek(), b.peek()) {
                 (Some(&&(ia, na)), Some(&&(ib, nb))) => {
@@ -162,9 +165,17 @@ impl LatencyHistogram {
                 let i = idx as usize;
                 let upper = bounds[i];
                 if upper.is_infinite() {
-                    return Some(if bounds.len() >= 2 { bounds[bounds.len() - 2] } else { 0.0 });
+                    return Some(if bounds.len() >= 2 {
+                        bounds[bounds.len() - 2]
+                    } else {
+                        0.0
+                    });
                 }
-                let lower = if i == 0 { 0.0_f64.min(upper) } else { bounds[i - 1] };
+                let lower = if i == 0 {
+                    0.0_f64.min(upper)
+                } else {
+                    bounds[i - 1]
+                };
                 let within = (rank - before as f64) / n as f64;
                 return Some(lower + (upper - lower) * within);
             }

@@ -1,7 +1,6 @@
 //! What flows into the store (events, actions) and out of it (effects).
 
 use crate::model::source::{SourceId, SourceStats};
-use crate::model::time::Timestamp;
 use crate::model::traffic::TrafficBatch;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -17,10 +16,13 @@ pub enum Event {
         stats: SourceStats,
     },
     /// A source failed to read; it keeps retrying with backoff.
-    SourceFailed {
-        source: SourceId,
-        error: String,
-    },
+    SourceFailed { source: SourceId, error: String },
+    /// A log source has read all the content that existed when it started.
+    BackfillDone { source: SourceId },
+    /// The embedded demo's current incident, for the header.
+    DemoStatus { label: String },
+    /// The route table shows this many rows now (page moves use it).
+    Resized { table_rows: usize },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }
