@@ -105,10 +105,10 @@ pub fn exit_code(results: &[CheckResult], strict: bool) -> u8 {
 
 pub async fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let configs = match &args.config {
-        Some(path) => match load_checks_file(path) {
+        Some(path) => match crate::config::load(path) {
             Ok(f) => f.checks,
             Err(e) => {
-                eprintln!("gatewatch check: {e}");
+                eprintln!("gatewatch check: config error: {e}");
                 return Ok(2);
             }
         },

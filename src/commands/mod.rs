@@ -18,6 +18,10 @@ pub async fn dispatch(cli: Cli) -> u8 {
     let result = match cli.command {
         Some(Command::Config(c)) => return config_cmd::run(c),
         Some(Command::Demo(args)) => demo::run(args).await,
+        Some(Command::Inspect(args)) => inspect::run(args).await,
+        Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Probe(args)) => probe::run(args).await,
+        Some(Command::Runbook(args)) => runbook::run(args).await,
         Some(Command::Snapshot(args)) => match plan::resolve(&args.sources, args.from_start) {
             Ok(p) => snapshot::run(args, p).await,
             Err(e) => return config_error(e),

@@ -67,11 +67,27 @@ pub struct ProbeArgs {
     pub resolve: Vec<String>,
 }
 
-/// HOOK for the runbook module: the summary line(s) of the runbook matching what a probe got.
-/// Returns `None` until the runbook module provides matching; the probe prints nothing then.
+/// The summary of the runbook matching what a probe got: its failure reason, else its error
+/// status. `None` for a success.
 pub fn runbook_summary(status: Option<u16>, reason: Option<&FailureReason>) -> Option<String> {
-    let _ = (status, reason);
-    None
+    use crate::runbook::Query;
+    let query = match (reason.map(FailureReason::code), status) {
+        // A transport failure names the cause better than any status.
+        (Some(code), _) if !matches!(code, "http_status" | "assertion") => Query::reason(code),
+        (_, Some(s)) if s >= 400 => Query::code(s),
+        _ => return None,
+    };
+    let loaded = crate::runbook::load::shipped();
+    let m = loaded.catalog.best(&query)?;
+    let rb = m.runbook;
+    Some(format!(
+        "runbook {}: {} (retry: {})\n  {}\n  gatewatch runbook {} for the checks and fixes",
+        rb.id,
+        rb.title,
+        rb.retry.label(),
+        rb.summary,
+        rb.id
+    ))
 }
 
 /// The probe request the arguments describe; `Err` is a usage error (exit 2).
