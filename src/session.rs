@@ -26,7 +26,7 @@ impl Session {
         let demo = if plan.demo {
             let handle = crate::demo::start(crate::demo::DemoOptions::default()).await?;
             plan.sources.retain(|_| false);
-            plan.sources.push(SourcePlan::Scrape(ScrapePlan {
+            plan.sources.push(SourcePlan::Scrape(Box::new(ScrapePlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("scrape:demo"),
                     kind: SourceKind::Scrape,
@@ -42,7 +42,7 @@ impl Session {
                 insecure_skip_verify: false,
                 max_body: DEFAULT_MAX_BODY,
                 generic: None,
-            }));
+            })));
             plan.sources.push(SourcePlan::Log(LogPlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("log:demo"),
@@ -65,7 +65,23 @@ impl Session {
             store.demo = Some("starting".into());
         }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-        let sources = spawn_all(&plan.sources, &tx);
+        let mut sources = spawn_all(&plan.sources, &tx);
+        let mut adhoc = plan.adhoc_checks.clone();
+        if let Some(d) = &demo {
+            // The demo checks its own health route, so the checks pane has something real.
+            adhoc.push(format!("{}/healthz", d.base_url));
+        }
+        if !plan.checks.is_empty() || !adhoc.is_empty() {
+            let specs = crate::commands::check::build_specs(
+                &plan.checks,
+                &adhoc,
+                std::time::Duration::from_secs(5),
+                &mut crate::sources::check::ClientCache::default(),
+            )?;
+            for t in crate::sources::check::spawn_checks(specs, tx.clone()) {
+                sources.push(t);
+            }
+        }
         Ok(Session {
             store,
             rx,

@@ -22,6 +22,11 @@ pub struct ConfigFile {
     pub base_url: Option<Spanned<String>>,
     /// A directory of team runbooks that add to or replace the shipped ones.
     pub runbooks_dir: Option<Spanned<PathBuf>>,
+    /// Scheduled synthetic checks (docs/checks.md).
+    #[serde(default)]
+    pub checks: Vec<crate::model::check::config::CheckConfig>,
+    /// Defaults for ad-hoc probes launched from the dashboard (docs/checks.md).
+    pub probe: Option<crate::model::check::config::ProbeConfig>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

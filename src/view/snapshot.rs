@@ -20,6 +20,7 @@ pub struct Snapshot {
     pub sources: Vec<SourceEntry>,
     pub totals: Totals,
     pub routes: Vec<RouteEntry>,
+    pub checks: Vec<crate::store::checks::CheckSnapshot>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -205,5 +206,6 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
             .collect(),
         totals,
         routes,
+        checks: store.checks.snapshot(now),
     }
 }
