@@ -2,6 +2,7 @@
 //! drain what is pending, apply it, and redraw only when the view changed, at a capped rate.
 //! Idle means no redraw and no busy loop: one cheap view comparison per refresh interval.
 
+mod probe;
 pub mod terminal;
 
 use std::time::{Duration, Instant};
@@ -48,6 +49,15 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     let hints = keymap.hints();
     let refresh = plan.refresh.max(Duration::from_millis(100));
     let mut session = Session::start(plan).await?;
+    // The probe dialog: its answers come back on a channel of their own.
+    let probe_cfg = std::sync::Arc::new(crate::model::check::ProbeConfig {
+        base_url: session.plan.base_url.clone(),
+        ..session.plan.probe.clone()
+    });
+    session.store.probe.base_url = session.plan.base_url.clone();
+    let (probe_tx, mut probe_rx) = tokio::sync::mpsc::channel(probe::PROBE_QUEUE);
+    // When the oldest key not yet on screen arrived, for the frame-latency log.
+    let mut key_at: Option<Instant> = None;
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -71,10 +81,35 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                 session.drain(DRAIN_LIMIT);
                 dirty = true;
             }
+            Some(ev) = probe_rx.recv() => {
+                session.store.apply(ev, now());
+                dirty = true;
+            }
             term = keys.next() => {
                 match term {
+                    Some(Ok(TermEvent::Key(k)))
+                        if k.kind != KeyEventKind::Release && session.store.probe.is_open() =>
+                    {
+                        match probe::route_key(&keymap, &k, &session.store.probe) {
+                            probe::Routed::Quit => break,
+                            probe::Routed::Apply(ev) => {
+                                key_at.get_or_insert_with(Instant::now);
+                                let effects = session.store.apply(*ev, now());
+                                probe::start(&effects, &probe_cfg, &probe_tx);
+                                dirty = true;
+                            }
+                            probe::Routed::Ignore => {}
+                        }
+                    }
+                    Some(Ok(TermEvent::Paste(text))) => {
+                        if let Some(ev) = probe::paste(text, &session.store.probe) {
+                            session.store.apply(ev, now());
+                            dirty = true;
+                        }
+                    }
                     Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
                         if let Some(action) = keymap.action_for(&k) {
+                            key_at.get_or_insert_with(Instant::now);
                             let effects = session.store.apply(Event::Action(action), now());
                             if effects.contains(&Effect::Quit) {
                                 break;
@@ -121,9 +156,19 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             }
             guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
             last_draw = Instant::now();
+            if let Some(at) = key_at {
+                tracing::debug!(
+                    target: "gatewatch::frame",
+                    key_to_frame_us = at.elapsed().as_micros() as u64,
+                    probes_pending = session.store.probe.pending(),
+                    "key drawn"
+                );
+            }
             last_view = Some(view);
             force = false;
         }
+        // A key that changed nothing draws nothing: it is not waiting for a frame any more.
+        key_at = None;
     }
     drop(guard);
     Ok(0)
