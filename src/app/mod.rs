@@ -22,7 +22,7 @@ use crate::view::DashboardView;
 
 use terminal::TerminalGuard;
 
-/// Redraws after input happen at most this often (keys feel immediate; bursts coalesce).
+/// Redraws after source events happen at most this often (bursts coalesce); a key draws at once.
 const MIN_FRAME: Duration = Duration::from_millis(33);
 /// Events applied per loop turn before the screen gets a chance to redraw.
 const DRAIN_LIMIT: usize = 4096;
@@ -135,7 +135,9 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             continue;
         }
         let since = last_draw.elapsed();
-        if since < MIN_FRAME && !force {
+        // A key waiting for its frame draws now: keys come at human rates, and one typed into
+        // the probe dialog after another must not wait a frame each.
+        if since < MIN_FRAME && !force && key_at.is_none() {
             // Coalesce: the tick or the next event will bring the redraw.
             tokio::time::sleep(MIN_FRAME - since).await;
             session.drain(DRAIN_LIMIT);
