@@ -3,9 +3,10 @@
 
 use memchr::memchr;
 
+use super::comment::{scan_comment, Comment};
 use super::families::{Placement, Registry};
 use super::labels::{unescape_help, Labels};
-use super::line::{scan_comment, scan_sample, Comment, RawSample, Scratch};
+use super::line::{scan_sample, RawSample, Scratch};
 use super::openmetrics::Checker;
 use super::{
     BadLine, ExpositionError, Family, Format, MetricType, ParseOptions, ParseReport, Sample,
@@ -195,14 +196,13 @@ impl<'a, 'w> Parser<'a, 'w> {
                 &format!("samples of family {name} are not grouped together"),
             );
         }
-        self.families
-            .note_labels(idx, &self.scratch.pairs, self.scratch.same_names);
+        self.families.note_labels(idx, &self.scratch.labels);
         self.series += 1;
         let entry = &mut self.families.entries[idx];
         entry.samples += 1;
         if self.om {
             self.checker
-                .sample(no, &entry.family, suffix, &s, &self.scratch.pairs);
+                .sample(no, &entry.family, suffix, &s, &self.scratch.labels.pairs);
             if !self.checker.violations.is_empty() {
                 self.drain_checker();
             }
