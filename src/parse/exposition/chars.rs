@@ -137,7 +137,8 @@ mod tests {
         let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
         for n in 0..text.len() {
             let a = &text[..n];
-            assert!(eq_bytes(a, &a.to_vec()), "{n}");
+            let copy = a.to_vec();
+            assert!(eq_bytes(a, &copy), "{n}");
             for flip in 0..n {
                 let mut b = a.to_vec();
                 b[flip] ^= 0x20;
