@@ -72,6 +72,19 @@ pub(crate) struct LabelScanner<'a> {
     current: usize,
     /// Source of generations: equal generations mean equal name lists.
     generations: u64,
+    /// The line of the last label set scanned without error, and where in it that set's labels
+    /// started and its last label started: histogram buckets repeat every label but `le`, so
+    /// when the text up to the last label is the same, only the last label is scanned.
+    prev: &'a [u8],
+    prev_open: usize,
+    prev_tail: Tail,
+}
+
+/// Where the last label of a set starts, and whether a value before it had a backslash.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Tail {
+    start: usize,
+    escaped: bool,
 }
 
 impl<'a> LabelScanner<'a> {
@@ -84,18 +97,47 @@ impl<'a> LabelScanner<'a> {
         om: bool,
         values: bool,
     ) -> ScanResult<LabelsEnd> {
+        let b = line.as_bytes();
         if !values {
+            if let Some(end) = self.match_like_prev(b, i) {
+                return Ok(end);
+            }
             for slot in [self.current, 1 - self.current] {
-                if let Some(end) = match_known(line.as_bytes(), i, &self.known[slot].0) {
+                if let Some((end, tail)) = match_known(b, i, &self.known[slot].0, 0, false) {
                     self.current = slot;
+                    self.remember(b, i, tail);
                     return Ok(end);
                 }
             }
         }
         self.pairs.clear();
-        let end = scan_pairs(line, i, om, &mut self.pairs)?;
+        let (end, tail) = scan_pairs(line, i, om, &mut self.pairs)?;
         self.note_names()?;
+        self.remember(b, i, tail);
         Ok(end)
+    }
+
+    fn remember(&mut self, b: &'a [u8], open: usize, tail: Tail) {
+        self.prev = b;
+        self.prev_open = open;
+        self.prev_tail = tail;
+    }
+
+    /// The fast path for a line whose labels up to the last one repeat the previous line's.
+    #[inline]
+    fn match_like_prev(&mut self, b: &'a [u8], i: usize) -> Option<LabelsEnd> {
+        let known = &self.known[self.current].0;
+        let tail = self.prev_tail;
+        if known.len() < 2 || i != self.prev_open || tail.start <= i {
+            return None;
+        }
+        let same = eq_bytes(b.get(i..tail.start)?, self.prev.get(i..tail.start)?);
+        if !same {
+            return None;
+        }
+        let (end, tail) = match_known(b, tail.start, known, known.len() - 1, tail.escaped)?;
+        self.remember(b, i, tail);
+        Some(end)
     }
 
     /// A sample without braces has the empty label set.
@@ -155,13 +197,23 @@ pub(crate) fn has_duplicate(pairs: &[(&str, &str)]) -> bool {
     })
 }
 
-/// Matches `b[i..]` against exactly the `known` names in order, strict grammar only. `None`
-/// on any difference; the full scanner then takes over.
+/// Matches `b[i..]` against the `known` names from index `from` on, in order, strict grammar
+/// only (`escaped`: a value before `from` had a backslash). `None` on any difference; the full
+/// scanner then takes over.
 #[inline]
-fn match_known(b: &[u8], mut i: usize, known: &[KnownName<'_>]) -> Option<LabelsEnd> {
-    let mut escaped = false;
+fn match_known(
+    b: &[u8],
+    mut i: usize,
+    known: &[KnownName<'_>],
+    from: usize,
+    mut escaped: bool,
+) -> Option<(LabelsEnd, Tail)> {
+    let mut tail = Tail { start: i, escaped };
     let last = known.len().checked_sub(1);
-    for (k, name) in known.iter().enumerate() {
+    for (k, name) in known.iter().enumerate().skip(from) {
+        if Some(k) == last {
+            tail = Tail { start: i, escaped };
+        }
         if !name.matches(b, i) {
             return None;
         }
@@ -177,11 +229,8 @@ fn match_known(b: &[u8], mut i: usize, known: &[KnownName<'_>]) -> Option<Labels
         i += 1;
     }
     match last {
-        Some(_) => Some(LabelsEnd {
-            close: i - 1,
-            escaped,
-        }),
-        None => (b.get(i) == Some(&b'}')).then_some(LabelsEnd { close: i, escaped }),
+        Some(_) => Some((LabelsEnd { close: i - 1, escaped }, tail)),
+        None => (b.get(i) == Some(&b'}')).then_some((LabelsEnd { close: i, escaped }, tail)),
     }
 }
 
@@ -237,20 +286,23 @@ pub(crate) fn scan_pairs<'a>(
     mut i: usize,
     om: bool,
     pairs: &mut Vec<(&'a str, &'a str)>,
-) -> ScanResult<LabelsEnd> {
+) -> ScanResult<(LabelsEnd, Tail)> {
     let b = line.as_bytes();
     let mut escaped = false;
     let mut after_comma = false;
+    // Start of the label being scanned; the last one's becomes the tail.
+    let mut tail = Tail { start: i, escaped };
     loop {
         i = skip_blanks(b, i, om);
         let c = *b.get(i).ok_or("unterminated label set")?;
         if !LABEL_START[c as usize] {
             return match c {
                 b'}' if om && after_comma => Err("trailing comma in label set"),
-                b'}' => Ok(LabelsEnd { close: i, escaped }),
+                b'}' => Ok((LabelsEnd { close: i, escaped }, tail)),
                 _ => Err("invalid label name"),
             };
         }
+        tail = Tail { start: i, escaped };
         let name_start = i;
         i += 1;
         while i < b.len() && LABEL_CHAR[b[i] as usize] {
@@ -267,7 +319,7 @@ pub(crate) fn scan_pairs<'a>(
                 i += 1;
                 after_comma = true;
             }
-            Some(b'}') => return Ok(LabelsEnd { close: i, escaped }),
+            Some(b'}') => return Ok((LabelsEnd { close: i, escaped }, tail)),
             _ => return Err("expected ',' or '}' after a label value"),
         }
     }

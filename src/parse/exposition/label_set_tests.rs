@@ -152,3 +152,99 @@ fn two_alternating_name_lists_keep_their_generations() {
     let (_, _, back) = scan(&mut s, r#"a="1",le="1"}"#, false, false).expect("valid");
     assert!(back != with_le && back != third && back != without);
 }
+
+#[test]
+fn lines_repeating_all_but_the_last_label() {
+    let mut s = LabelScanner::default();
+    // (text after `{`, expected names, expected escaped)
+    let lines: &[(&str, &[&str], bool)] = &[
+        (r#"r="/a\"b",c="1",le="0.1"}"#, &["r", "c", "le"], true),
+        (r#"r="/a\"b",c="1",le="+Inf"}"#, &["r", "c", "le"], true),
+        (r#"r="/a\"b",c="1",lx="1"}"#, &["r", "c", "lx"], true),
+        (r#"r="/a\"b",c="1",lx="1",z="2"}"#, &["r", "c", "lx", "z"], true),
+        (r#"r="/a",c="1",lx="1",z="2"}"#, &["r", "c", "lx", "z"], false),
+        (r#"r="/a",c="1",lx="1",z="3"}"#, &["r", "c", "lx", "z"], false),
+        (r#"r="/a",c="1",lx="1",z="3",}"#, &["r", "c", "lx", "z"], false),
+        (r#"r="/a",c="1",lx="1"}"#, &["r", "c", "lx"], false),
+    ];
+    for (text, names, escaped) in lines {
+        let end = s.scan(text, 0, false, false).expect("valid");
+        assert_eq!(s.names().collect::<Vec<_>>(), *names, "{text}");
+        assert_eq!(end.escaped, *escaped, "{text}");
+        assert_eq!(end.close, text.len() - 1, "{text}");
+    }
+    // Same prefix, broken last label: still an error.
+    assert!(s.scan(r#"r="/a",c="1",lx=1}"#, 0, false, false).is_err());
+    assert!(s.scan(r#"r="/a",c="1",lx="1""#, 0, false, false).is_err());
+    // The scanner is not confused by a shifted start.
+    let shifted = r#"{r="/a",c="1",lx="2"}"#;
+    let end = s.scan(shifted, 1, false, false).expect("valid");
+    assert_eq!(end.close, shifted.len() - 1);
+}
+
+mod fast_paths_agree_with_the_full_scan {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Label texts built from a few names and values, often repeating the previous one with
+    /// small changes, the shapes the fast paths are for.
+    fn texts() -> impl Strategy<Value = Vec<String>> {
+        let name = prop::sample::select(vec!["le", "code", "route", "service", "a", "quantile_x9"]);
+        let value = prop::sample::select(vec!["", "1", "+Inf", "/v1/{id}", "a\\\"b", "x,y=z", "\\\\"]);
+        let sep = prop::sample::select(vec![",", ",", ",", " ,", ", ", ",,", ""]);
+        let label = (name, value.clone(), sep);
+        let set = (prop::collection::vec(label, 0..5), prop::sample::select(vec!["}", "}", " }", ",}", ""]));
+        let sets = prop::collection::vec((set, any::<bool>(), value), 1..12).prop_map(|sets| {
+            // Half the sets repeat the previous one with a new last value.
+            let mut out: Vec<(Vec<(&str, &str, &str)>, &str)> = Vec::new();
+            for ((labels, close), repeat, new_last) in sets {
+                match out.last().cloned() {
+                    Some((mut prev, prev_close)) if repeat && !prev.is_empty() => {
+                        if let Some(last) = prev.last_mut() {
+                            last.1 = new_last;
+                        }
+                        out.push((prev, prev_close));
+                    }
+                    _ => out.push((labels, close)),
+                }
+            }
+            out
+        });
+        sets.prop_map(|sets| {
+            sets.into_iter()
+                .map(|(labels, close)| {
+                    let mut t = String::new();
+                    for (k, (n, v, sep)) in labels.iter().enumerate() {
+                        if k > 0 {
+                            t.push_str(sep);
+                        }
+                        t.push_str(&format!("{n}=\"{v}\""));
+                    }
+                    t.push_str(close);
+                    t.push_str(" 1");
+                    t
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn same_outcome(texts in texts(), om in any::<bool>()) {
+            let mut fast = LabelScanner::default();
+            for text in &texts {
+                let got = fast.scan(text, 0, om, false);
+                let mut pairs = Vec::new();
+                let want = scan_pairs(text, 0, om, &mut pairs).and_then(|(end, _)| {
+                    if has_duplicate(&pairs) { Err("duplicate label name") } else { Ok(end) }
+                });
+                prop_assert_eq!(got.is_ok(), want.is_ok(), "{}", text);
+                if let (Ok(g), Ok(w)) = (got, want) {
+                    prop_assert_eq!(g, w, "{}", text);
+                    let names: Vec<&str> = pairs.iter().map(|(n, _)| *n).collect();
+                    prop_assert_eq!(fast.names().collect::<Vec<_>>(), names, "{}", text);
+                }
+            }
+        }
+    }
+}

@@ -147,7 +147,7 @@ fn scan_exemplar<'a>(
         return Err("exemplar must start with '# {'");
     }
     pairs.clear();
-    let end = scan_pairs(line, i + 3, true, pairs).map_err(|_| "invalid exemplar labels")?;
+    let (end, _) = scan_pairs(line, i + 3, true, pairs).map_err(|_| "invalid exemplar labels")?;
     if has_duplicate(pairs) {
         return Err("duplicate exemplar label name");
     }
