@@ -150,22 +150,25 @@ impl<'a, 'w> Parser<'a, 'w> {
         line: &'a str,
         on_sample: &mut dyn FnMut(&Family<'a>, &Sample<'a>),
     ) -> Flow {
-        let line = if self.om {
-            if line.is_empty() {
-                self.bad(no, "blank line", line);
-                return Flow::Continue;
-            }
-            if line.starts_with([' ', '\t']) {
+        let first = line.as_bytes().first().copied();
+        let line = match first {
+            Some(b' ' | b'\t') if self.om => {
                 self.bad(no, "line starts with whitespace", line);
                 return Flow::Continue;
             }
-            line
-        } else {
-            let l = line.trim_start_matches([' ', '\t']);
-            if l.is_empty() {
+            None if self.om => {
+                self.bad(no, "blank line", line);
                 return Flow::Continue;
             }
-            l
+            None => return Flow::Continue,
+            Some(b' ' | b'\t') => {
+                let l = line.trim_start_matches([' ', '\t']);
+                if l.is_empty() {
+                    return Flow::Continue;
+                }
+                l
+            }
+            Some(_) => line,
         };
         if line.as_bytes()[0] == b'#' {
             return self.comment(no, line);
