@@ -229,7 +229,13 @@ fn match_known(
         i += 1;
     }
     match last {
-        Some(_) => Some((LabelsEnd { close: i - 1, escaped }, tail)),
+        Some(_) => Some((
+            LabelsEnd {
+                close: i - 1,
+                escaped,
+            },
+            tail,
+        )),
         None => (b.get(i) == Some(&b'}')).then_some((LabelsEnd { close: i, escaped }, tail)),
     }
 }

@@ -161,10 +161,26 @@ fn lines_repeating_all_but_the_last_label() {
         (r#"r="/a\"b",c="1",le="0.1"}"#, &["r", "c", "le"], true),
         (r#"r="/a\"b",c="1",le="+Inf"}"#, &["r", "c", "le"], true),
         (r#"r="/a\"b",c="1",lx="1"}"#, &["r", "c", "lx"], true),
-        (r#"r="/a\"b",c="1",lx="1",z="2"}"#, &["r", "c", "lx", "z"], true),
-        (r#"r="/a",c="1",lx="1",z="2"}"#, &["r", "c", "lx", "z"], false),
-        (r#"r="/a",c="1",lx="1",z="3"}"#, &["r", "c", "lx", "z"], false),
-        (r#"r="/a",c="1",lx="1",z="3",}"#, &["r", "c", "lx", "z"], false),
+        (
+            r#"r="/a\"b",c="1",lx="1",z="2"}"#,
+            &["r", "c", "lx", "z"],
+            true,
+        ),
+        (
+            r#"r="/a",c="1",lx="1",z="2"}"#,
+            &["r", "c", "lx", "z"],
+            false,
+        ),
+        (
+            r#"r="/a",c="1",lx="1",z="3"}"#,
+            &["r", "c", "lx", "z"],
+            false,
+        ),
+        (
+            r#"r="/a",c="1",lx="1",z="3",}"#,
+            &["r", "c", "lx", "z"],
+            false,
+        ),
         (r#"r="/a",c="1",lx="1"}"#, &["r", "c", "lx"], false),
     ];
     for (text, names, escaped) in lines {
@@ -186,17 +202,27 @@ mod fast_paths_agree_with_the_full_scan {
     use super::*;
     use proptest::prelude::*;
 
+    /// A label set to render: `(name, value, separator before it)` and the closing text.
+    type LabelText = (
+        Vec<(&'static str, &'static str, &'static str)>,
+        &'static str,
+    );
+
     /// Label texts built from a few names and values, often repeating the previous one with
     /// small changes, the shapes the fast paths are for.
     fn texts() -> impl Strategy<Value = Vec<String>> {
         let name = prop::sample::select(vec!["le", "code", "route", "service", "a", "quantile_x9"]);
-        let value = prop::sample::select(vec!["", "1", "+Inf", "/v1/{id}", "a\\\"b", "x,y=z", "\\\\"]);
+        let value =
+            prop::sample::select(vec!["", "1", "+Inf", "/v1/{id}", "a\\\"b", "x,y=z", "\\\\"]);
         let sep = prop::sample::select(vec![",", ",", ",", " ,", ", ", ",,", ""]);
         let label = (name, value.clone(), sep);
-        let set = (prop::collection::vec(label, 0..5), prop::sample::select(vec!["}", "}", " }", ",}", ""]));
+        let set = (
+            prop::collection::vec(label, 0..5),
+            prop::sample::select(vec!["}", "}", " }", ",}", ""]),
+        );
         let sets = prop::collection::vec((set, any::<bool>(), value), 1..12).prop_map(|sets| {
             // Half the sets repeat the previous one with a new last value.
-            let mut out: Vec<(Vec<(&str, &str, &str)>, &str)> = Vec::new();
+            let mut out: Vec<LabelText> = Vec::new();
             for ((labels, close), repeat, new_last) in sets {
                 match out.last().cloned() {
                     Some((mut prev, prev_close)) if repeat && !prev.is_empty() => {
