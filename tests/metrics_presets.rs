@@ -248,3 +248,47 @@ fn auto_says_when_nothing_matches_and_retries_next_scrape() {
     assert!(out.notes.iter().any(|n| n.contains("picked automatically")));
     assert!(MetricsMapper::new(PresetChoice::Named("nope"), None).is_err());
 }
+
+mod properties {
+    use super::*;
+    use gatewatch::parse::presets::PRESET_NAMES;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn no_preset_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            for name in PRESET_NAMES.iter().filter(|n| **n != "generic") {
+                let mut m = mapper(name, PresetOptions::default());
+                let _ = m.ingest(&body, gatewatch::model::time::Timestamp(0), &ParseOptions::default());
+                let _ = m.ingest(&body, gatewatch::model::time::Timestamp(1), &ParseOptions::default());
+            }
+        }
+
+        #[test]
+        fn monotone_counters_sum_to_last_minus_first(
+            steps in proptest::collection::vec((0u64..1000, 0usize..3), 2..12),
+            route in "[a-z/{}=,\" ]{1,12}",
+        ) {
+            // One route, three status series growing by arbitrary steps: the increases over
+            // all scrapes add up to exactly the growth, whatever the label value holds.
+            let escaped = route.replace('\\', "\\\\").replace('"', "\\\"");
+            let mut values = [0u64; 3];
+            let mut m = mapper("kong", PresetOptions::default());
+            let body = |v: &[u64; 3]| {
+                (0..3)
+                    .map(|i| format!("kong_http_requests_total{{route=\"{escaped}\",code=\"20{i}\",source=\"service\"}} {}\n", v[i]))
+                    .collect::<String>()
+            };
+            ingest(&mut m, &body(&values), 0);
+            let mut total = 0;
+            for (k, (step, which)) in steps.iter().enumerate() {
+                values[*which] += step;
+                let out = ingest(&mut m, &body(&values), (k as i64 + 1) * 1000);
+                total += out.batch.deltas.iter().map(|d| d.requests()).sum::<u64>();
+            }
+            prop_assert_eq!(total, steps.iter().map(|s| s.0).sum::<u64>());
+        }
+    }
+}
