@@ -292,3 +292,18 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_gateway_without_the_preset_families_says_so() {
+    // Kong 3.x with status_code_metrics off exports only node-level families.
+    let t = "kong_nginx_requests_total{node_id=\"n1\",subsystem=\"http\"} {n}\nkong_datastore_reachable 1\n";
+    let mut m = MetricsMapper::new(PresetChoice::Auto, None).unwrap();
+    let first = ingest(&mut m, &t.replace("{n}", "5"), 0);
+    assert_eq!(m.preset_name(), Some("kong"));
+    assert!(first
+        .notes
+        .iter()
+        .any(|n| n.contains("none of the families the kong preset reads")));
+    let out = ingest(&mut m, &t.replace("{n}", "9"), 10_000);
+    assert!(out.batch.deltas.is_empty());
+}

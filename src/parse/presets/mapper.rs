@@ -240,6 +240,7 @@ impl MetricsMapper {
         self.accs.resize_with(self.routes.len(), RouteAcc::default);
         let mut used_rules: u64 = 0;
         let created = &self.buf.created;
+        let nothing_read = self.buf.pending.is_empty() && self.buf.gauges.is_empty();
         for p in self.buf.pending.drain(..) {
             let c = if created.is_empty() {
                 None
@@ -281,6 +282,12 @@ impl MetricsMapper {
             }
         }
         let status_detail = detail(preset, used_rules);
+        if nothing_read {
+            notes.push(format!(
+                "none of the families the {} preset reads were in this scrape",
+                preset.name
+            ));
+        }
         let mut batch = TrafficBatch {
             deltas: Vec::new(),
             covers: None,
