@@ -307,3 +307,41 @@ fn a_gateway_without_the_preset_families_says_so() {
     let out = ingest(&mut m, &t.replace("{n}", "9"), 10_000);
     assert!(out.batch.deltas.is_empty());
 }
+
+#[test]
+fn traefik_router_429s_beyond_the_services_are_the_gateways() {
+    // Router saw 10 new 429s, its service only 3 (the upstream's own): 7 are the RateLimit
+    // middleware's. A second router shares service "shared@file", so it cannot be split.
+    let t = "traefik_router_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",router=\"api@file\",service=\"api-svc@file\"} {n}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"api@file\",service=\"api-svc@file\"} {r}\n\
+traefik_service_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",service=\"api-svc@file\"} {n}\n\
+traefik_service_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",service=\"api-svc@file\"} {s}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"a@file\",service=\"shared@file\"} {r}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"b@file\",service=\"shared@file\"} {r}\n\
+traefik_service_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",service=\"shared@file\"} {s}\n";
+    let body = |n: u64, r: u64, s: u64| {
+        t.replace("{n}", &n.to_string())
+            .replace("{r}", &r.to_string())
+            .replace("{s}", &s.to_string())
+    };
+    let mut m = mapper("traefik", PresetOptions::default());
+    ingest(&mut m, &body(100, 5, 1), 0);
+    let out = ingest(&mut m, &body(130, 15, 4), 10_000);
+    let api = delta(&out.batch, "api@file");
+    assert_eq!(count_of(api, Status::Code(429), Responder::Gateway), 7);
+    assert_eq!(count_of(api, Status::Code(429), Responder::Upstream), 3);
+    assert_eq!(count_of(api, Status::Code(200), Responder::Unknown), 30);
+    let sat = api.saturation.as_ref().unwrap();
+    assert!((sat.value - 7.0 / 40.0).abs() < 1e-12);
+    assert!(sat.signal.contains("router minus service"));
+    let a = delta(&out.batch, "a@file");
+    assert_eq!(
+        count_of(a, Status::Code(429), Responder::Unknown),
+        10,
+        "shared service: no split"
+    );
+    assert!(
+        !routes(&out.batch).contains(&"api-svc@file".to_string()),
+        "services are not rows"
+    );
+}
