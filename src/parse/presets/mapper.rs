@@ -59,6 +59,8 @@ pub struct MetricsMapper {
     tracker: CounterTracker<SeriesMeta>,
     routes: RouteTable,
     accs: Vec<RouteAcc>,
+    shadow: Vec<RouteAcc>,
+    companions: Vec<Option<u32>>,
     layouts: LayoutCache,
     sticky: HashSet<u32>,
     buf: ScrapeBuf,
@@ -79,6 +81,8 @@ impl MetricsMapper {
             tracker: CounterTracker::new(),
             routes: RouteTable::default(),
             accs: Vec::new(),
+            shadow: Vec::new(),
+            companions: Vec::new(),
             layouts: LayoutCache::default(),
             sticky: HashSet::new(),
             buf: ScrapeBuf::default(),
@@ -208,6 +212,16 @@ impl MetricsMapper {
         let meta = slot
             .is_none()
             .then(|| build_meta(compiled, hit, name_route, labels, &mut self.routes));
+        if let (Some(m), Some(label)) = (&meta, &rule.companion_label) {
+            if let Some(v) = labels.label(label).filter(|v| !v.is_empty()) {
+                let companion = self.routes.intern(None, &v);
+                let i = m.route as usize;
+                if self.companions.len() <= i {
+                    self.companions.resize(i + 1, None);
+                }
+                self.companions[i] = Some(companion);
+            }
+        }
         self.buf.pending.push(Pending {
             id,
             slot,
@@ -238,8 +252,10 @@ impl MetricsMapper {
         };
         self.accs.clear();
         self.accs.resize_with(self.routes.len(), RouteAcc::default);
+        self.shadow.clear();
         let mut used_rules: u64 = 0;
         let created = &self.buf.created;
+        let nothing_read = self.buf.pending.is_empty() && self.buf.gauges.is_empty();
         for p in self.buf.pending.drain(..) {
             let c = if created.is_empty() {
                 None
@@ -258,6 +274,13 @@ impl MetricsMapper {
             }
             let rule = compiled.rule(meta.rule);
             if !level_ok(rule) {
+                if let (true, MetaKind::Status(st, r)) = (preset.shadow_levels, meta.kind) {
+                    if self.shadow.len() <= meta.route as usize {
+                        self.shadow
+                            .resize_with(self.routes.len(), RouteAcc::default);
+                    }
+                    self.shadow[meta.route as usize].add_status(st, r, inc);
+                }
                 continue;
             }
             let acc = &mut self.accs[meta.route as usize];
@@ -281,6 +304,12 @@ impl MetricsMapper {
             }
         }
         let status_detail = detail(preset, used_rules);
+        if nothing_read {
+            notes.push(format!(
+                "none of the families the {} preset reads were in this scrape",
+                preset.name
+            ));
+        }
         let mut batch = TrafficBatch {
             deltas: Vec::new(),
             covers: None,
@@ -305,6 +334,8 @@ impl MetricsMapper {
                 scrapes_covered: if previous.is_some() { 1 } else { 0 },
                 notes: &mut notes,
                 sticky: &mut self.sticky,
+                shadow: &self.shadow,
+                companions: &self.companions,
             };
             hook(&mut ctx);
         }
