@@ -34,13 +34,15 @@ GEN=target/release/examples/gen_access_log
 INGEST=target/release/examples/ingest_log
 GW=target/release/gatewatch
 
+# $WORK/ours FILE FORMAT: the gatewatch side, as one executable that /usr/bin/time can run.
 if "$GW" snapshot --help 2>/dev/null | grep -q -- '--log'; then
-    ours() { "$GW" snapshot --log "$1" --from-start --wait 0s --format json; }
-    DRIVER="gatewatch snapshot --log FILE --from-start --wait 0s --format json"
+    printf '#!/bin/sh\nexec "%s" snapshot --log "$1" --log-format "$2" --from-start --wait 0s --format json\n' "$PWD/$GW" > "$WORK/ours"
+    DRIVER="gatewatch snapshot --log FILE --log-format FORMAT --from-start --wait 0s --format json"
 else
-    ours() { "$INGEST" "$1" "${2:-auto}"; }
-    DRIVER="examples/ingest_log FILE (LogAggregator over the whole file)"
+    printf '#!/bin/sh\nexec "%s" "$1" "$2"\n' "$PWD/$INGEST" > "$WORK/ours"
+    DRIVER="examples/ingest_log FILE FORMAT (LogAggregator over the whole file)"
 fi
+chmod +x "$WORK/ours"
 
 "$GEN" "$LINES" > "$WORK/access.log"
 "$GEN" "$LINES" json > "$WORK/access.json.log"
@@ -55,9 +57,9 @@ measure() {
 best() { sort -n "$WORK/$1.times" | head -1; }
 
 for _ in $(seq "$RUNS"); do
-    measure gatewatch ours "$WORK/access.log" combined
+    measure gatewatch "$WORK/ours" "$WORK/access.log" combined
     measure mawk mawk -f benches/route_status.awk "$WORK/access.log"
-    measure gatewatch_json ours "$WORK/access.json.log" nginx-json
+    measure gatewatch_json "$WORK/ours" "$WORK/access.json.log" nginx-json
 done
 # goaccess takes a minute per run: once.
 (cd "$WORK" && measure goaccess goaccess access.log --log-format=COMBINED -o goaccess.json --no-progress)
@@ -70,7 +72,7 @@ else
     SAME="NO"; diff "$WORK/ours.counts" "$WORK/mawk.counts" | head -5 >&2
 fi
 
-rate() { awk -v n="$LINES" -v t="$1" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
+rate() { awk -v n="${2:-$LINES}" -v t="$1" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }'; }
 row() {
     read -r cpu wall rss < <(best "$1")
     printf '| %s | %s | %s | %s | %s | %.1f |\n' "$2" "$cpu" "$(rate "$cpu")" "$wall" "$(rate "$wall")" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
@@ -96,8 +98,8 @@ echo "gatewatch counts equal mawk's: $SAME"
 if [ "$BIG" -gt 0 ]; then
     "$GEN" "$BIG" > "$WORK/big.log"
     rm -f "$WORK/gatewatch_big.times"
-    measure gatewatch_big ours "$WORK/big.log" combined
+    measure gatewatch_big "$WORK/ours" "$WORK/big.log" combined
     read -r cpu wall rss < <(best gatewatch_big)
     read -r _ _ rss1 < <(best gatewatch)
-    echo "peak RSS: $((rss1 / 1024)) MiB at $LINES lines, $((rss / 1024)) MiB at $BIG lines ($(rate "$cpu" | awk -v n="$BIG" -v l="$LINES" '{printf "%.0f", $1 * n / l}') lines/s CPU)"
+    echo "peak RSS: $((rss1 / 1024)) MiB at $LINES lines, $((rss / 1024)) MiB at $BIG lines ($(rate "$cpu" "$BIG") lines/s CPU, $wall s wall)"
 fi

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod apisix;
+pub mod attribution;
 pub mod aws_apigw;
 pub mod caddy;
 pub mod clf;
@@ -18,6 +19,7 @@ pub mod json_scan;
 pub mod kong;
 pub mod nginx_format;
 pub mod nginx_json;
+pub mod nginx_vars;
 pub mod samples;
 pub mod traefik;
 pub mod values;
