@@ -5,11 +5,12 @@
 //! `cargo run --release --example ingest_log -- FILE [FORMAT [--counts]]` (FORMAT defaults to
 //! `auto`; `--counts` prints `count method route status` lines, as `benches/route_status.awk`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Write};
 use std::time::Instant;
 
 use gatewatch::model::histogram::LatencyHistogram;
+use gatewatch::model::route::RouteKey;
 use gatewatch::model::route_template::RouteTemplates;
 use gatewatch::model::time::Timestamp;
 use gatewatch::model::traffic::TrafficBatch;
@@ -25,9 +26,9 @@ struct RouteTotals {
     latency: Option<LatencyHistogram>,
 }
 
-fn fold(totals: &mut BTreeMap<String, RouteTotals>, batch: TrafficBatch) {
+fn fold(totals: &mut HashMap<RouteKey, RouteTotals>, batch: TrafficBatch) {
     for d in batch.deltas {
-        let t = totals.entry(d.route.to_string()).or_default();
+        let t = totals.entry(d.route).or_default();
         for s in &d.statuses {
             *t.statuses.entry(s.status.code().unwrap_or(0)).or_default() += s.count;
         }
@@ -59,7 +60,7 @@ fn main() -> anyhow::Result<()> {
     };
     let started = Instant::now();
     let mut agg = LogAggregator::new(choice, RouteTemplates::auto(), AggregateOptions::default());
-    let mut totals: BTreeMap<String, RouteTotals> = BTreeMap::new();
+    let mut totals: HashMap<RouteKey, RouteTotals> = HashMap::new();
     let mut file = std::fs::File::open(&path)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut carry: Vec<u8> = Vec::new();
@@ -103,6 +104,10 @@ fn main() -> anyhow::Result<()> {
     }
     fold(&mut totals, agg.take_batch());
     let secs = started.elapsed().as_secs_f64();
+    let totals: BTreeMap<String, RouteTotals> = totals
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     let counts = agg.counts().clone();
     let out = io::stdout();
     let mut w = io::BufWriter::new(out.lock());
