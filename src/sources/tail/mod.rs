@@ -31,6 +31,7 @@ mod lines;
 mod names;
 mod outbox;
 mod reader;
+mod resolve;
 mod stdin;
 mod watcher;
 
