@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod cors;
+pub mod counter;
 pub mod histogram;
 pub mod ratelimit;
 pub mod route;
+pub mod route_template;
 pub mod source;
 pub mod status;
 pub mod time;

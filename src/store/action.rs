@@ -24,7 +24,20 @@ pub struct ActionInfo {
     pub description: &'static str,
 }
 
+/// In the order the footer shows them: the most needed first.
 pub const ACTIONS: &[ActionInfo] = &[
+    ActionInfo {
+        action: Action::ToggleHelp,
+        name: "toggle_help",
+        hint: "help",
+        description: "Show or hide the key bindings",
+    },
+    ActionInfo {
+        action: Action::Quit,
+        name: "quit",
+        hint: "quit",
+        description: "Quit gatewatch",
+    },
     ActionInfo {
         action: Action::SelectNext,
         name: "select_next",
@@ -62,22 +75,10 @@ pub const ACTIONS: &[ActionInfo] = &[
         description: "Move the selection one page up",
     },
     ActionInfo {
-        action: Action::ToggleHelp,
-        name: "toggle_help",
-        hint: "help",
-        description: "Show or hide the key bindings",
-    },
-    ActionInfo {
         action: Action::Dismiss,
         name: "dismiss",
         hint: "close",
         description: "Close the open overlay",
-    },
-    ActionInfo {
-        action: Action::Quit,
-        name: "quit",
-        hint: "quit",
-        description: "Quit gatewatch",
     },
 ];
 

@@ -22,6 +22,12 @@ pub enum Event {
     CheckResult(CheckResult),
     /// An ad-hoc probe (the probe dialog) came back; `id` is the one its request was sent with.
     ProbeResult { id: u64, result: CheckResult },
+    /// A log source has read all the content that existed when it started.
+    BackfillDone { source: SourceId },
+    /// The embedded demo's current incident, for the header.
+    DemoStatus { label: String },
+    /// The route table shows this many rows now (page moves use it).
+    Resized { table_rows: usize },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }
