@@ -1,1 +1,34 @@
-fn main() {}
+//! The gatewatch binary: parse the command line, set up diagnostics, dispatch.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use gatewatch::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are not errors.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let _log_guard = gatewatch::diagnostics::init(&cli.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatewatch: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(gatewatch::commands::dispatch(cli));
+    // Source tasks may be blocked on I/O; don't wait for them on the way out.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(code)
+}

@@ -22,8 +22,20 @@ const SECRET_HEADERS: &[&str] = &[
 /// Query-string or form keys whose values are secrets (matched case-insensitively, by substring
 /// for the generic words).
 const SECRET_KEY_WORDS: &[&str] = &[
-    "token", "secret", "password", "passwd", "pwd", "api_key", "apikey", "api-key", "key",
-    "signature", "sig", "auth", "session", "credential",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "api_key",
+    "apikey",
+    "api-key",
+    "key",
+    "signature",
+    "sig",
+    "auth",
+    "session",
+    "credential",
 ];
 
 pub fn is_secret_header(name: &str) -> bool {
@@ -36,7 +48,9 @@ pub fn is_secret_header(name: &str) -> bool {
 
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    SECRET_KEY_WORDS.iter().any(|w| lower == *w || (w.len() > 3 && lower.contains(w)))
+    SECRET_KEY_WORDS
+        .iter()
+        .any(|w| lower == *w || (w.len() > 3 && lower.contains(w)))
 }
 
 /// `Bearer abcdef123` → `Bearer abc…(redacted)`; a value of 4 characters or less shows none.
@@ -114,9 +128,44 @@ pub fn query(path: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{head}{}{fragment}", parts.join("&")))
 }
 
+/// Replaces every occurrence of a known secret value (a header value this process sent, with or
+/// without its `Bearer `-style scheme) in `text` by its redacted form. For text a server may
+/// echo back: body previews, error messages. Values shorter than 4 characters are left alone
+/// (they would match everywhere and protect nothing).
+pub fn scrub<'a>(text: &'a str, secrets: &[&str]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for secret in secrets {
+        let bare = match secret.split_once(' ') {
+            Some((scheme, rest)) if scheme.len() < 16 && !rest.trim().is_empty() => rest.trim(),
+            _ => secret,
+        };
+        for needle in [*secret, bare] {
+            if needle.len() >= 4 && out.contains(needle) {
+                out = Cow::Owned(out.replace(needle, &redact_value(needle)));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubs_known_secrets_from_echoed_text() {
+        let secrets = ["Bearer s3cr3t-token-value"];
+        assert_eq!(
+            scrub("{\"auth\":\"Bearer s3cr3t-token-value\"}", &secrets),
+            "{\"auth\":\"Bearer s3c…(redacted)\"}"
+        );
+        assert_eq!(
+            scrub("token=s3cr3t-token-value", &secrets),
+            "token=s3c…(redacted)"
+        );
+        assert_eq!(scrub("nothing here", &secrets), "nothing here");
+        assert!(matches!(scrub("abc", &["ab"]), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn redacts_header_values() {
@@ -125,7 +174,10 @@ mod tests {
             "Bearer abc…(redacted)"
         );
         assert_eq!(header_value("X-Api-Key", "k123"), "…(redacted)");
-        assert_eq!(header_value("Cookie", "session=deadbeefcafe"), "ses…(redacted)");
+        assert_eq!(
+            header_value("Cookie", "session=deadbeefcafe"),
+            "ses…(redacted)"
+        );
         assert_eq!(header_value("Retry-After", "30"), "30");
     }
 
@@ -136,7 +188,10 @@ mod tests {
             "/v1/users/7?api_key=…(redacted)&page=2"
         );
         assert_eq!(query("/v1/orders?page=2"), "/v1/orders?page=2");
-        assert_eq!(query("/x?access_token=abc#frag"), "/x?access_token=…(redacted)#frag");
+        assert_eq!(
+            query("/x?access_token=abc#frag"),
+            "/x?access_token=…(redacted)#frag"
+        );
     }
 
     #[test]
@@ -145,6 +200,9 @@ mod tests {
             url("https://bob:hunter2@example.test/metrics?token=t0k3n"),
             "https://bob:…(redacted)@example.test/metrics?token=…(redacted)"
         );
-        assert_eq!(url("http://127.0.0.1:9/metrics"), "http://127.0.0.1:9/metrics");
+        assert_eq!(
+            url("http://127.0.0.1:9/metrics"),
+            "http://127.0.0.1:9/metrics"
+        );
     }
 }

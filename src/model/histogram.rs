@@ -112,8 +112,31 @@ impl LatencyHistogram {
             self.total = other.total;
             return true;
         }
+        // Common once warmed up: every bucket of `other` already exists here; add in place.
+        let mut positions = Vec::new();
+        let mut from = 0;
+        let in_place = other.counts.iter().all(|&(i, _)| {
+            match self.counts[from..].binary_search_by_key(&i, |&(j, _)| j) {
+                Ok(p) => {
+                    positions.push(from + p);
+                    from += p + 1;
+                    true
+                }
+                Err(_) => false,
+            }
+        });
+        if in_place {
+            for (&pos, &(_, n)) in positions.iter().zip(&other.counts) {
+                self.counts[pos].1 += n;
+            }
+            self.total += other.total;
+            return true;
+        }
         let mut merged = Vec::with_capacity(self.counts.len() + other.counts.len());
-        let (mut a, mut b) = (self.counts.iter().peekable(), other.counts.iter().peekable());
+        let (mut a, mut b) = (
+            self.counts.iter().peekable(),
+            other.counts.iter().peekable(),
+        );
         loop {
             match (a.peek(), b.peek()) {
                 (Some(&&(ia, na)), Some(&&(ib, nb))) => {
@@ -162,9 +185,17 @@ impl LatencyHistogram {
                 let i = idx as usize;
                 let upper = bounds[i];
                 if upper.is_infinite() {
-                    return Some(if bounds.len() >= 2 { bounds[bounds.len() - 2] } else { 0.0 });
+                    return Some(if bounds.len() >= 2 {
+                        bounds[bounds.len() - 2]
+                    } else {
+                        0.0
+                    });
                 }
-                let lower = if i == 0 { 0.0_f64.min(upper) } else { bounds[i - 1] };
+                let lower = if i == 0 {
+                    0.0_f64.min(upper)
+                } else {
+                    bounds[i - 1]
+                };
                 let within = (rank - before as f64) / n as f64;
                 return Some(lower + (upper - lower) * within);
             }

@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn display_includes_method_when_known() {
-        assert_eq!(RouteKey::new(Some("GET"), "/v1/orders").to_string(), "GET /v1/orders");
+        assert_eq!(
+            RouteKey::new(Some("GET"), "/v1/orders").to_string(),
+            "GET /v1/orders"
+        );
         assert_eq!(RouteKey::new(None, "be_orders").to_string(), "be_orders");
         assert!(RouteKey::other().is_other());
         assert!(!RouteKey::gateway().is_other());

@@ -88,7 +88,10 @@ mod tests {
             Timestamp(1_764_626_841_123).rfc3339(),
             "2025-12-01T22:07:21.123Z"
         );
-        assert_eq!(Timestamp(951_782_400_000).rfc3339(), "2000-02-29T00:00:00.000Z");
+        assert_eq!(
+            Timestamp(951_782_400_000).rfc3339(),
+            "2000-02-29T00:00:00.000Z"
+        );
     }
 
     #[test]
@@ -102,6 +105,9 @@ mod tests {
     #[test]
     fn since_never_negative() {
         assert_eq!(Timestamp(5).since(Timestamp(10)), Duration::ZERO);
-        assert_eq!(Timestamp(1500).since(Timestamp(500)), Duration::from_secs(1));
+        assert_eq!(
+            Timestamp(1500).since(Timestamp(500)),
+            Duration::from_secs(1)
+        );
     }
 }

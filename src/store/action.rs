@@ -13,6 +13,14 @@ pub enum Action {
     ToggleHelp,
     /// Close whatever overlay is open.
     Dismiss,
+    /// Show the runbook for the selected route's error (in small panes, instead of the detail).
+    ToggleRunbook,
+    /// The runbook of the route's next / previous error code.
+    NextError,
+    PrevError,
+    /// Scroll the runbook pane.
+    RunbookDown,
+    RunbookUp,
 }
 
 pub struct ActionInfo {
@@ -24,7 +32,26 @@ pub struct ActionInfo {
     pub description: &'static str,
 }
 
+/// In the order the footer shows them: the most needed first.
 pub const ACTIONS: &[ActionInfo] = &[
+    ActionInfo {
+        action: Action::ToggleHelp,
+        name: "toggle_help",
+        hint: "help",
+        description: "Show or hide the key bindings",
+    },
+    ActionInfo {
+        action: Action::Quit,
+        name: "quit",
+        hint: "quit",
+        description: "Quit gatewatch",
+    },
+    ActionInfo {
+        action: Action::ToggleRunbook,
+        name: "toggle_runbook",
+        hint: "runbook",
+        description: "Show the runbook for the selected route's error",
+    },
     ActionInfo {
         action: Action::SelectNext,
         name: "select_next",
@@ -62,22 +89,34 @@ pub const ACTIONS: &[ActionInfo] = &[
         description: "Move the selection one page up",
     },
     ActionInfo {
-        action: Action::ToggleHelp,
-        name: "toggle_help",
-        hint: "help",
-        description: "Show or hide the key bindings",
+        action: Action::NextError,
+        name: "next_error",
+        hint: "next code",
+        description: "Runbook of the route's next error code",
+    },
+    ActionInfo {
+        action: Action::PrevError,
+        name: "prev_error",
+        hint: "prev code",
+        description: "Runbook of the route's previous error code",
+    },
+    ActionInfo {
+        action: Action::RunbookDown,
+        name: "runbook_down",
+        hint: "scroll",
+        description: "Scroll the runbook down",
+    },
+    ActionInfo {
+        action: Action::RunbookUp,
+        name: "runbook_up",
+        hint: "scroll up",
+        description: "Scroll the runbook up",
     },
     ActionInfo {
         action: Action::Dismiss,
         name: "dismiss",
         hint: "close",
         description: "Close the open overlay",
-    },
-    ActionInfo {
-        action: Action::Quit,
-        name: "quit",
-        hint: "quit",
-        description: "Quit gatewatch",
     },
 ];
 

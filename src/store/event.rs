@@ -1,7 +1,7 @@
 //! What flows into the store (events, actions) and out of it (effects).
 
+use crate::model::check::CheckResult;
 use crate::model::source::{SourceId, SourceStats};
-use crate::model::time::Timestamp;
 use crate::model::traffic::TrafficBatch;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -17,10 +17,17 @@ pub enum Event {
         stats: SourceStats,
     },
     /// A source failed to read; it keeps retrying with backoff.
-    SourceFailed {
-        source: SourceId,
-        error: String,
-    },
+    SourceFailed { source: SourceId, error: String },
+    /// A log source has read all the content that existed when it started.
+    BackfillDone { source: SourceId },
+    /// The embedded demo's current incident, for the header.
+    DemoStatus { label: String },
+    /// The route table shows this many rows now (page moves use it).
+    Resized { table_rows: usize },
+    /// A scheduled check ran and was graded.
+    CheckResult(CheckResult),
+    /// An ad-hoc probe (the probe dialog) came back; `id` is the one its request was sent with.
+    ProbeResult { id: u64, result: CheckResult },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }

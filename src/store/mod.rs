@@ -2,6 +2,21 @@
 
 pub mod action;
 pub mod event;
+pub mod ranking;
+pub mod ring;
+pub mod route_stats;
+pub mod source_state;
+pub mod state;
+pub mod ui_state;
+pub mod window;
 
 pub use action::Action;
 pub use event::{Effect, Event};
+pub use state::{Store, StoreConfig};
+
+#[cfg(test)]
+mod tests;
+
+pub mod checks;
+#[cfg(test)]
+pub(crate) mod fixture;

@@ -1,0 +1,31 @@
+//! Diagnostics go to a log file under the XDG state directory, never to the screen.
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+/// Where the log file lives: `$XDG_STATE_HOME/gatewatch/gatewatch.log` (or the platform's
+/// equivalent). `None` when no home directory can be found; then diagnostics are dropped.
+pub fn log_dir() -> Option<std::path::PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "gatewatch")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
+}
+
+pub fn init(level: &str) -> Option<WorkerGuard> {
+    let dir = log_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "gatewatch.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_new(format!("gatewatch={level}"))
+        .unwrap_or_else(|_| EnvFilter::new("gatewatch=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,266 @@
+//! What to read, resolved from flags and the config file (defaults < file < flags).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::SourceArgs;
+use crate::config::schema::{ConfigFile, ReadFrom, ScrapeConfig};
+use crate::config::ConfigError;
+use crate::model::source::{SourceId, SourceKind, SourceSpec};
+use crate::store::StoreConfig;
+
+#[derive(Clone, Debug)]
+pub struct ScrapePlan {
+    pub spec: SourceSpec,
+    pub url: String,
+    pub preset: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub bearer_token: Option<String>,
+    pub basic: Option<(String, Option<String>)>,
+    pub ca_file: Option<PathBuf>,
+    pub insecure_skip_verify: bool,
+    pub max_body: usize,
+    pub generic: Option<crate::parse::presets::generic::GenericMapping>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogPlan {
+    pub spec: SourceSpec,
+    pub path: String,
+    pub format: String,
+    pub from_start: bool,
+    pub patterns: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum SourcePlan {
+    Scrape(Box<ScrapePlan>),
+    Log(LogPlan),
+}
+
+impl SourcePlan {
+    pub fn spec(&self) -> &SourceSpec {
+        match self {
+            SourcePlan::Scrape(p) => &p.spec,
+            SourcePlan::Log(p) => &p.spec,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub sources: Vec<SourcePlan>,
+    pub store: StoreConfig,
+    /// Run the embedded demo gateway and watch it.
+    pub demo: bool,
+    pub refresh: Duration,
+    pub theme: String,
+    pub keymap: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub runbooks_dir: Option<PathBuf>,
+    pub config_file: Option<PathBuf>,
+    /// Scheduled checks from the config file, and `--check URL`s.
+    pub checks: Vec<crate::model::check::config::CheckConfig>,
+    pub adhoc_checks: Vec<String>,
+}
+
+pub const DEFAULT_MAX_BODY: usize = 50 * 1000 * 1000;
+
+/// `host:port` of a URL, for a default source name.
+fn host_port(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    authority.rsplit_once('@').map_or(authority, |(_, h)| h)
+}
+
+fn unique_id(taken: &[SourcePlan], kind: SourceKind, name: &str) -> SourceId {
+    let base = format!("{}:{name}", kind.label());
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.iter().any(|p| p.spec().id.as_str() == id) {
+        id = format!("{base}#{n}");
+        n += 1;
+    }
+    SourceId::new(&id)
+}
+
+fn scrape_plan(taken: &[SourcePlan], c: &ScrapeConfig) -> ScrapePlan {
+    let url = c.url.get_ref().clone();
+    let name = c.name.clone().unwrap_or_else(|| {
+        if let Some(path) = url.strip_prefix("file://") {
+            path.rsplit('/').next().unwrap_or(path).to_string()
+        } else {
+            host_port(&url).to_string()
+        }
+    });
+    ScrapePlan {
+        spec: SourceSpec {
+            id: unique_id(taken, SourceKind::Scrape, &name),
+            kind: SourceKind::Scrape,
+            target: crate::redact::url(&url).into_owned(),
+        },
+        url,
+        preset: c.preset.get_ref().clone(),
+        interval: c.interval,
+        timeout: c.timeout,
+        bearer_token: c.bearer_token.clone(),
+        basic: c.basic_user.clone().map(|u| (u, c.basic_password.clone())),
+        ca_file: c.ca_file.clone(),
+        insecure_skip_verify: c.insecure_skip_verify,
+        max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
+        generic: c.generic.clone(),
+    }
+}
+
+fn log_plan(
+    taken: &[SourcePlan],
+    name: Option<&str>,
+    path: &str,
+    format: &str,
+    from_start: bool,
+    patterns: &[String],
+) -> LogPlan {
+    let default_name = if path == "-" {
+        "stdin"
+    } else {
+        path.rsplit('/').next().unwrap_or(path)
+    };
+    LogPlan {
+        spec: SourceSpec {
+            id: unique_id(taken, SourceKind::Log, name.unwrap_or(default_name)),
+            kind: SourceKind::Log,
+            target: path.to_string(),
+        },
+        path: path.to_string(),
+        format: format.to_string(),
+        from_start,
+        patterns: patterns.to_vec(),
+    }
+}
+
+/// Resolves the plan. `from_start` (snapshot's flag) makes every log source read from the start.
+pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError> {
+    let config_file = args.config.clone().or_else(crate::config::default_path);
+    let file = match &config_file {
+        Some(p) => crate::config::load(p)?,
+        None => ConfigFile::default(),
+    };
+    let d = &file.dashboard;
+    let mut store = StoreConfig {
+        resolution: d.resolution,
+        retention: d.retention,
+        window: d.window,
+        route_cap: d.route_cap,
+    };
+    if let Some(w) = args.window {
+        store.window = w;
+        store.retention = store.retention.max(w);
+    }
+    let mut sources: Vec<SourcePlan> = Vec::new();
+    if !args.demo {
+        for c in &file.scrape {
+            let p = scrape_plan(&sources, c);
+            sources.push(SourcePlan::Scrape(Box::new(p)));
+        }
+        for l in &file.log {
+            let p = log_plan(
+                &sources,
+                l.name.as_deref(),
+                l.path.get_ref(),
+                l.format.get_ref(),
+                from_start || l.read_from == ReadFrom::Start,
+                &file.routes.patterns,
+            );
+            sources.push(SourcePlan::Log(p));
+        }
+        for url in &args.scrape {
+            let c = ScrapeConfig {
+                name: None,
+                url: toml::Spanned::new(0..0, url.clone()),
+                preset: toml::Spanned::new(0..0, args.preset.clone()),
+                interval: args.scrape_every.unwrap_or(Duration::from_secs(5)),
+                timeout: Duration::from_secs(3),
+                bearer_token: None,
+                basic_user: None,
+                basic_password: None,
+                ca_file: None,
+                insecure_skip_verify: false,
+                max_body: None,
+                generic: None,
+            };
+            let p = scrape_plan(&sources, &c);
+            sources.push(SourcePlan::Scrape(Box::new(p)));
+        }
+        for path in &args.log {
+            let p = log_plan(
+                &sources,
+                None,
+                path,
+                &args.log_format,
+                from_start,
+                &file.routes.patterns,
+            );
+            sources.push(SourcePlan::Log(p));
+        }
+    }
+    let demo = args.demo || (config_file.is_none() && !args.has_source_flags());
+    Ok(Plan {
+        sources,
+        store,
+        demo,
+        refresh: d.refresh,
+        theme: d.theme.clone(),
+        keymap: d.keymap.clone(),
+        base_url: file
+            .probe
+            .as_ref()
+            .and_then(|p| p.base_url.clone())
+            .or_else(|| file.base_url.as_ref().map(|s| s.get_ref().clone())),
+        checks: if args.demo {
+            Vec::new()
+        } else {
+            file.checks.clone()
+        },
+        adhoc_checks: args.check.clone(),
+        runbooks_dir: file.runbooks_dir.as_ref().map(|s| s.get_ref().clone()),
+        config_file,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_make_sources_with_unique_redacted_ids() {
+        let args = SourceArgs {
+            scrape: vec![
+                "http://u:pw@127.0.0.1:8405/metrics".into(),
+                "http://127.0.0.1:8405/metrics".into(),
+            ],
+            log: vec!["/var/log/nginx/access.log".into(), "-".into()],
+            ..SourceArgs::default()
+        };
+        let plan = resolve(&args, false).unwrap();
+        assert!(!plan.demo);
+        let ids: Vec<&str> = plan.sources.iter().map(|s| s.spec().id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "scrape:127.0.0.1:8405",
+                "scrape:127.0.0.1:8405#2",
+                "log:access.log",
+                "log:stdin"
+            ]
+        );
+        assert!(!plan.sources[0].spec().target.contains("pw"));
+    }
+
+    #[test]
+    fn no_sources_means_demo() {
+        let plan = resolve(&SourceArgs::default(), false).unwrap();
+        assert!(plan.demo || plan.config_file.is_some());
+    }
+}

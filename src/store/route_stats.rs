@@ -1,0 +1,80 @@
+//! Everything one source knows about one route: totals since start, the bucketed history,
+//! latency, the last rate-limit saturation, and recent error lines.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::model::histogram::LatencyHistogram;
+use crate::model::status::{Responder, Status};
+use crate::model::time::Timestamp;
+use crate::model::traffic::{ErrorSample, RouteDelta, Saturation};
+
+use super::ring::BucketRing;
+
+/// How many recent error lines a route keeps.
+pub const ERROR_SAMPLES: usize = 20;
+
+#[derive(Clone, Debug)]
+pub struct RouteStats {
+    /// Requests observed since the source started, by status and who answered.
+    pub totals: BTreeMap<(Status, Responder), u64>,
+    pub history: BucketRing,
+    /// Latency of every request observed since start (when the source reports latency).
+    pub latency_total: Option<LatencyHistogram>,
+    pub saturation: Option<(Timestamp, Saturation)>,
+    pub errors: VecDeque<ErrorSample>,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+impl RouteStats {
+    pub fn new(history: BucketRing, at: Timestamp) -> Self {
+        RouteStats {
+            totals: BTreeMap::new(),
+            history,
+            latency_total: None,
+            saturation: None,
+            errors: VecDeque::new(),
+            first_seen: at,
+            last_seen: at,
+        }
+    }
+
+    pub fn apply(&mut self, delta: &RouteDelta) {
+        for s in &delta.statuses {
+            *self.totals.entry((s.status, s.responder)).or_default() += s.count;
+        }
+        if let Some(h) = &delta.latency {
+            match &mut self.latency_total {
+                Some(mine) => {
+                    mine.merge(h);
+                }
+                None => self.latency_total = Some(h.clone()),
+            }
+        }
+        if let Some(s) = &delta.saturation {
+            self.saturation = Some((delta.at, s.clone()));
+        }
+        for e in &delta.errors {
+            if self.errors.len() == ERROR_SAMPLES {
+                self.errors.pop_front();
+            }
+            self.errors.push_back(e.clone());
+        }
+        self.history.add(delta);
+        self.first_seen = self.first_seen.min(delta.at);
+        self.last_seen = self.last_seen.max(delta.at);
+    }
+
+    pub fn total_requests(&self) -> u64 {
+        self.totals.values().sum()
+    }
+
+    /// Totals per status, summed over responders.
+    pub fn by_status(&self) -> BTreeMap<Status, u64> {
+        let mut out = BTreeMap::new();
+        for (&(status, _), &n) in &self.totals {
+            *out.entry(status).or_default() += n;
+        }
+        out
+    }
+}

@@ -1,0 +1,123 @@
+//! The header: is it us, and how bad? Overall rate, the status-class split, source health.
+
+use crate::model::source::SourceKind;
+use crate::model::status::StatusClass;
+use crate::model::time::Timestamp;
+use crate::sanitize::sanitize;
+use crate::store::source_state::Health;
+use crate::store::window::{window_stats, Ratio, WindowStats};
+use crate::store::Store;
+
+use super::format;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassShare {
+    pub label: &'static str,
+    pub class: StatusClass,
+    pub ratio: Ratio,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceBadge {
+    pub name: String,
+    pub kind: SourceKind,
+    pub health: Health,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderView {
+    pub demo: Option<String>,
+    /// Which source the headline numbers come from (numbers of different sources are not added).
+    pub headline_source: Option<String>,
+    pub rate: String,
+    pub requests: u64,
+    pub window: String,
+    pub shares: Vec<ClassShare>,
+    pub sources: Vec<SourceBadge>,
+    /// Why there are no numbers yet, when there aren't.
+    pub waiting: Option<String>,
+}
+
+/// A source's totals over the window, all routes summed (within the one source).
+pub fn source_window(store: &Store, index: usize, now: Timestamp) -> WindowStats {
+    let source = &store.sources[index];
+    let mut out = WindowStats::default();
+    if let Some(routes) = store.routes.get(&source.spec.id) {
+        for r in routes.values() {
+            let w = window_stats(r, source, now, store.config.window);
+            out.add(&WindowStats { latency: None, ..w });
+        }
+    }
+    out
+}
+
+pub fn build(store: &Store, now: Timestamp) -> HeaderView {
+    let totals: Vec<WindowStats> = (0..store.sources.len())
+        .map(|i| source_window(store, i, now))
+        .collect();
+    // The headline is the busiest source, so that two sources seeing the same traffic are not
+    // added up; each source's own rate is on its badge.
+    let headline = totals
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| store.sources[*i].spec.kind != SourceKind::Check)
+        .max_by(|a, b| a.1.requests.cmp(&b.1.requests).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i);
+    let stats = headline.map(|i| totals[i].clone()).unwrap_or_default();
+    let shares = [
+        StatusClass::Success,
+        StatusClass::Redirection,
+        StatusClass::ClientError,
+        StatusClass::ServerError,
+    ]
+    .into_iter()
+    .map(|class| ClassShare {
+        label: class.label(),
+        class,
+        ratio: stats.ratio(stats.class(class)),
+    })
+    .collect();
+    let sources = store
+        .sources
+        .iter()
+        .zip(&totals)
+        .map(|(s, w)| SourceBadge {
+            name: sanitize(s.spec.id.as_str()).into_owned(),
+            kind: s.spec.kind,
+            health: s.health,
+            detail: match s.health {
+                Health::Failing => s.last_error.clone(),
+                Health::Pending => None,
+                Health::Healthy => Some(format::rate(w.rate_per_s)),
+            },
+        })
+        .collect();
+    let waiting = if store.sources.is_empty() {
+        Some("no sources configured".to_string())
+    } else if stats.rate_per_s.is_none() {
+        Some(
+            if store
+                .sources
+                .iter()
+                .any(|s| s.spec.kind == SourceKind::Scrape && s.health != Health::Failing)
+            {
+                "waiting for a second scrape to compute rates".to_string()
+            } else {
+                "waiting for data".to_string()
+            },
+        )
+    } else {
+        None
+    };
+    HeaderView {
+        demo: store.demo.clone(),
+        headline_source: headline.map(|i| sanitize(store.sources[i].spec.id.as_str()).into_owned()),
+        rate: format::rate(stats.rate_per_s),
+        requests: stats.requests,
+        window: format::duration(store.config.window),
+        shares,
+        sources,
+        waiting,
+    }
+}

@@ -1,0 +1,13 @@
+//! PURE view models: owned, render-ready values built from the store at draw time.
+
+pub mod dashboard;
+pub mod detail;
+pub mod format;
+pub mod header;
+pub mod layout;
+pub mod routes;
+pub mod runbook;
+pub mod snapshot;
+pub mod snapshot_text;
+
+pub use dashboard::{DashboardView, KeyHint, ViewContext};
