@@ -33,6 +33,8 @@ struct Tracked<M> {
     seen: u32,
     /// Where the last scrape saw it (index into `prev_order`), `u32::MAX` when it did not.
     pos: u32,
+    /// The caller's cheap key for this series as last written (see [`CounterTracker::find_by_hint`]).
+    hint: u64,
     meta: M,
 }
 
@@ -136,6 +138,34 @@ impl<M> CounterTracker<M> {
         Some(Slot(slot))
     }
 
+    /// The series that followed the previous hit in the last scrape, if its hint is `hint`.
+    /// A hint is any cheap key the caller computes from how the series is written (e.g. a hash
+    /// of its raw label text): when the exporter repeats itself, the canonical (order-free)
+    /// identity need not be computed at all. A miss means only "take the slow path".
+    pub fn find_by_hint(&mut self, hint: u64) -> Option<Slot> {
+        let &slot = self.prev_order.get(self.cursor)?;
+        if self.slots[slot as usize].hint == hint {
+            self.cursor += 1;
+            return Some(Slot(slot));
+        }
+        None
+    }
+
+    /// Remembers the hint of a series, for [`CounterTracker::find_by_hint`] next scrape.
+    pub fn set_hint(&mut self, id: SeriesId, hint: u64) {
+        if let Some(&slot) = self.index.get(&id) {
+            self.slots[slot as usize].hint = hint;
+        }
+    }
+
+    pub fn set_hint_at(&mut self, slot: Slot, hint: u64) {
+        self.slots[slot.0 as usize].hint = hint;
+    }
+
+    pub fn meta(&self, slot: Slot) -> &M {
+        &self.slots[slot.0 as usize].meta
+    }
+
     /// Records one sample of the scrape in progress and returns the series' increase since the
     /// previous successful scrape, with its metadata (built by `meta` for a new series).
     /// `created_secs` is the OpenMetrics `_created` value (seconds since the epoch) when known.
@@ -169,6 +199,7 @@ impl<M> CounterTracker<M> {
             created_ms,
             seen: if usable { self.generation + 1 } else { 0 },
             pos: u32::MAX,
+            hint: 0,
             meta: meta(),
         });
         self.index.insert(id, slot);
@@ -438,6 +469,22 @@ mod tests {
             t.commit(Timestamp(at));
         }
         assert_eq!(built, 1);
+    }
+
+    #[test]
+    fn hints_short_cut_lookups_in_scrape_order_only() {
+        let mut t: CounterTracker<u64> = CounterTracker::new();
+        for n in 0..3 {
+            t.observe(id(n), 1.0, None, || n);
+            t.set_hint(id(n), 100 + n);
+        }
+        t.commit(Timestamp(0));
+        let s0 = t.find_by_hint(100).expect("first in order");
+        assert_eq!(*t.meta(s0), 0);
+        assert_eq!(t.find_by_hint(102), None, "out of order: slow path");
+        let s1 = t.find(id(1)).expect("by id");
+        assert_eq!(*t.meta(s1), 1);
+        assert_eq!(t.find_by_hint(102).map(|s| *t.meta(s)), Some(2));
     }
 
     #[test]

@@ -27,11 +27,14 @@ use super::{GenericMapping, PresetChoice, PresetError};
 const LEVEL_GROUPS: usize = 4;
 
 struct Pending {
+    /// Canonical identity; unset (0) for fast-path hits, which already have their slot.
     id: SeriesId,
     slot: Option<Slot>,
-    group: u64,
     value: f64,
+    /// Built for series the tracker does not know yet.
     meta: Option<SeriesMeta>,
+    /// The raw-text key to remember for next scrape's fast path (slow-path samples only).
+    hint: Option<u64>,
 }
 
 /// Sample-name lookups for the family being streamed: a family's samples differ only by
@@ -189,6 +192,26 @@ impl MetricsMapper {
             }
             return;
         }
+        if hit.part != Part::Created {
+            if let Some((g, level)) = rule.level {
+                self.buf.levels[g as usize % LEVEL_GROUPS] |= 1 << (level & 7);
+            }
+        }
+        // Fast path: the exporter wrote this series exactly as last time, in the same place.
+        let hint = match (hit.part, labels.raw()) {
+            (Part::Created, _) | (_, None) => None,
+            (part, Some(raw)) => Some(mix(hit.base ^ part.code(), hash_bytes(raw.as_bytes()))),
+        };
+        if let Some(slot) = hint.and_then(|h| self.tracker.find_by_hint(h)) {
+            self.buf.pending.push(Pending {
+                id: SeriesId(0),
+                slot: Some(slot),
+                value,
+                meta: None,
+                hint: None,
+            });
+            return;
+        }
         let mut set = LabelSetHash::default();
         let mut le = 0u64;
         let bucket = hit.part == Part::Bucket;
@@ -204,14 +227,12 @@ impl MetricsMapper {
             self.buf.created.insert(group, value);
             return;
         }
-        if let Some((g, level)) = rule.level {
-            self.buf.levels[g as usize % LEVEL_GROUPS] |= 1 << (level & 7);
-        }
         let id = SeriesId(mix(group, hit.part.code() ^ le));
         let slot = self.tracker.find(id);
-        let meta = slot
-            .is_none()
-            .then(|| build_meta(compiled, hit, name_route, labels, &mut self.routes));
+        let meta = slot.is_none().then(|| SeriesMeta {
+            group,
+            ..build_meta(compiled, hit, name_route, labels, &mut self.routes)
+        });
         if let (Some(m), Some(label)) = (&meta, &rule.companion_label) {
             if let Some(v) = labels.label(label).filter(|v| !v.is_empty()) {
                 let companion = self.routes.intern(None, &v);
@@ -225,9 +246,9 @@ impl MetricsMapper {
         self.buf.pending.push(Pending {
             id,
             slot,
-            group,
             value,
             meta,
+            hint,
         });
     }
 
@@ -257,18 +278,34 @@ impl MetricsMapper {
         let created = &self.buf.created;
         let nothing_read = self.buf.pending.is_empty() && self.buf.gauges.is_empty();
         for p in self.buf.pending.drain(..) {
-            let c = if created.is_empty() {
-                None
-            } else {
-                created.get(&p.group).copied()
+            let created_of = |group: u64| {
+                if created.is_empty() {
+                    None
+                } else {
+                    created.get(&group).copied()
+                }
             };
             let (inc, meta) = match p.slot {
-                Some(slot) => self.tracker.observe_slot(slot, p.value, c),
-                None => self
-                    .tracker
-                    .observe(p.id, p.value, c, || p.meta.unwrap_or(SeriesMeta::IGNORE)),
+                Some(slot) => {
+                    if let Some(h) = p.hint {
+                        self.tracker.set_hint_at(slot, h);
+                    }
+                    let c = created_of(self.tracker.meta(slot).group);
+                    let (inc, meta) = self.tracker.observe_slot(slot, p.value, c);
+                    (inc, *meta)
+                }
+                None => {
+                    let m = p.meta.unwrap_or(SeriesMeta::IGNORE);
+                    let (inc, meta) =
+                        self.tracker
+                            .observe(p.id, p.value, created_of(m.group), || m);
+                    let meta = *meta;
+                    if let Some(h) = p.hint {
+                        self.tracker.set_hint(p.id, h);
+                    }
+                    (inc, meta)
+                }
             };
-            let meta = *meta;
             if baseline || meta.kind == MetaKind::Ignore {
                 continue;
             }
