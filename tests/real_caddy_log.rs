@@ -2,12 +2,12 @@
 //! log; parsed (given and detected), it must count exactly what the test sent, per route and
 //! status, and tell Caddy's own 502s (dead upstream) from the backend's answers.
 
-mod common;
+mod accesslog_support;
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::real::{self, ProcessGuard};
+use accesslog_support::real::{self, ProcessGuard};
 use gatewatch::model::route_template::RouteTemplates;
 use gatewatch::model::status::{Responder, Status};
 use gatewatch::model::time::Timestamp;

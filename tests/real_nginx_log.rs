@@ -2,12 +2,12 @@
 //! (`combined`, and a `log_format` with request id, times and upstream fields); both are parsed
 //! and must count exactly what the test sent, per route and status, with who answered.
 
-mod common;
+mod accesslog_support;
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::real::{self, ProcessGuard};
+use accesslog_support::real::{self, ProcessGuard};
 use gatewatch::model::route_template::RouteTemplates;
 use gatewatch::model::status::{Responder, Status};
 use gatewatch::model::time::Timestamp;
