@@ -364,6 +364,18 @@ fn idle(dir: &Path, secs: u64) {
     let (tx, rx) = sync_channel(64);
     let handle = spawn_tail(TailSpec::new(path.to_string_lossy()), tx).expect("spawn");
     while !matches!(rx.recv(), Ok(TailEvent::BackfillDone)) {}
+    // A second tail, over a glob whose file is rotated just before the quiet spell: letting
+    // the old file go (after rotate_wait) happens during the measurement.
+    let glob_dir = dir.join("idle-glob");
+    fs::create_dir_all(&glob_dir).expect("mkdir");
+    fs::write(glob_dir.join("a.log"), b"one\n").expect("create");
+    let (gtx, grx) = sync_channel(64);
+    let pattern = glob_dir.join("*.log");
+    let glob_handle = spawn_tail(TailSpec::new(pattern.to_string_lossy()), gtx).expect("spawn");
+    while !matches!(grx.recv(), Ok(TailEvent::BackfillDone)) {}
+    fs::rename(glob_dir.join("a.log"), glob_dir.join("a.log.1")).expect("rotate");
+    fs::write(glob_dir.join("a.log"), b"two\n").expect("create");
+    while !matches!(grx.recv(), Ok(TailEvent::Lines { .. })) {}
     let mut peer = Command::new("tail")
         .args(["-F", "-n", "0"])
         .arg(&path)
@@ -385,7 +397,8 @@ fn idle(dir: &Path, secs: u64) {
     let _ = peer.kill();
     let _ = peer.wait();
     drop(handle);
-    println!("idle: {secs} s without writes");
+    drop(glob_handle);
+    println!("idle: {secs} s without writes (gatewatch: one file, and one glob just rotated)");
     println!(
         "  gatewatch tail: cpu {:.4} s = {:.4}% of one core; {} context switches ({:.2}/s)",
         cpu,
