@@ -38,6 +38,14 @@ pub enum Command {
     /// Print a commented example config, or check a config file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Parse one /metrics exposition (a URL or a saved file) and show what gatewatch sees in it.
+    Inspect(crate::commands::inspect::InspectArgs),
+    /// Run every configured check once, in parallel; exit 0 if all pass, 1 if any fail.
+    Check(crate::commands::check::CheckArgs),
+    /// Send one request and show status, failure reason, phase timings and the headers that matter.
+    Probe(crate::commands::probe::ProbeArgs),
+    /// Print the runbook for an error code, failure reason or runbook id; --list lists them.
+    Runbook(crate::commands::runbook::RunbookArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,7 +26,7 @@ impl Session {
         let demo = if plan.demo {
             let handle = crate::demo::start(crate::demo::DemoOptions::default()).await?;
             plan.sources.retain(|_| false);
-            plan.sources.push(SourcePlan::Scrape(ScrapePlan {
+            plan.sources.push(SourcePlan::Scrape(Box::new(ScrapePlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("scrape:demo"),
                     kind: SourceKind::Scrape,
@@ -41,7 +41,8 @@ impl Session {
                 ca_file: None,
                 insecure_skip_verify: false,
                 max_body: DEFAULT_MAX_BODY,
-            }));
+                generic: None,
+            })));
             plan.sources.push(SourcePlan::Log(LogPlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("log:demo"),
@@ -61,10 +62,26 @@ impl Session {
         let specs = plan.sources.iter().map(|s| s.spec().clone()).collect();
         let mut store = Store::new(plan.store.clone(), specs, now());
         if demo.is_some() {
-            store.demo = Some("embedded demo gateway".into());
+            store.demo = Some("starting".into());
         }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-        let sources = spawn_all(&plan.sources, &tx);
+        let mut sources = spawn_all(&plan.sources, &tx);
+        let mut adhoc = plan.adhoc_checks.clone();
+        if let Some(d) = &demo {
+            // The demo checks its own health route, so the checks pane has something real.
+            adhoc.push(format!("{}/healthz", d.base_url));
+        }
+        if !plan.checks.is_empty() || !adhoc.is_empty() {
+            let specs = crate::commands::check::build_specs(
+                &plan.checks,
+                &adhoc,
+                std::time::Duration::from_secs(5),
+                &mut crate::sources::check::ClientCache::default(),
+            )?;
+            for t in crate::sources::check::spawn_checks(specs, tx.clone()) {
+                sources.push(t);
+            }
+        }
         Ok(Session {
             store,
             rx,
@@ -94,6 +111,18 @@ impl Session {
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
             }
+        }
+    }
+
+    /// The demo's current incident as a header label; applied when it changed.
+    pub fn refresh_demo_status(&mut self) {
+        let Some(demo) = &self.demo else { return };
+        let label = match demo.current_incident() {
+            Some(i) => format!("{} ({} {})", i.title, i.status, i.route),
+            None => "healthy baseline".to_string(),
+        };
+        if self.store.demo.as_deref() != Some(label.as_str()) {
+            self.store.apply(Event::DemoStatus { label }, now());
         }
     }
 

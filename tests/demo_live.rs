@@ -205,3 +205,83 @@ async fn non_loopback_listen_is_a_usage_error() {
     let code = gatewatch::commands::demo::run(args).await.expect("run");
     assert_eq!(code, 2);
 }
+
+#[tokio::test]
+async fn upstream_down_and_timeouts_answer_from_kong() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = start_demo(&dir).await;
+    let http = client();
+
+    demo.force_phase(Some(ForcedPhase::Incident {
+        kind: IncidentKind::UpstreamDown,
+        progress: 0.5,
+    }));
+    let mut failed = None;
+    for _ in 0..100 {
+        let resp = http
+            .post(format!("{}/v1/payments", demo.base_url))
+            .send()
+            .await
+            .expect("payment");
+        if resp.status().is_server_error() {
+            failed = Some(resp);
+            break;
+        }
+    }
+    let resp = failed.expect("a 5xx while the payments upstream is down");
+    assert!(matches!(resp.status().as_u16(), 502 | 503));
+    assert_eq!(header(&resp, "server"), Some("kong/3.6.1"));
+    assert!(
+        header(&resp, "via").is_none(),
+        "Kong answered, nothing was proxied"
+    );
+    let metrics = http
+        .get(&demo.metrics_url)
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("body");
+    let unhealthy = metrics
+        .lines()
+        .filter(|l| l.starts_with("kong_upstream_target_health{upstream=\"payments.upstream\""))
+        .filter(|l| l.contains("state=\"unhealthy\""))
+        .collect::<Vec<_>>();
+    assert_eq!(unhealthy.len(), 2, "both payments targets");
+    assert!(unhealthy.iter().all(|l| l.ends_with(" 1")), "{unhealthy:?}");
+
+    demo.force_phase(Some(ForcedPhase::Incident {
+        kind: IncidentKind::LatencyClimb,
+        progress: 0.85,
+    }));
+    let mut timed_out = None;
+    // At this point most reports requests reach the 5 s read timeout (answered after 500 ms).
+    for _ in 0..20 {
+        let resp = http
+            .get(format!("{}/v1/reports/77", demo.base_url))
+            .send()
+            .await
+            .expect("report");
+        if resp.status() == 504 {
+            timed_out = Some(resp);
+            break;
+        }
+    }
+    let resp = timed_out.expect("a 504 at the top of the latency climb");
+    let latency: u32 = header(&resp, "x-kong-response-latency")
+        .expect("Kong's response latency")
+        .parse()
+        .expect("ms");
+    assert!(
+        latency >= 5_000,
+        "simulated latency is the read timeout: {latency}"
+    );
+    demo.shutdown().await;
+}
+
+#[test]
+fn handle_can_move_between_tasks() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<DemoHandle>();
+}

@@ -47,7 +47,12 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     let keymap = keymap_for(&plan)?;
     let hints = keymap.hints();
     let refresh = plan.refresh.max(Duration::from_millis(100));
+    let runbooks = crate::runbook::load(plan.runbooks_dir.as_deref());
+    for d in &runbooks.diagnostics {
+        tracing::warn!("runbooks: {d}");
+    }
     let mut session = Session::start(plan).await?;
+    let base_url = session.plan.base_url.clone();
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -88,7 +93,10 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                     Some(Err(_)) | None => break,
                 }
             }
-            _ = tick.tick() => dirty = true,
+            _ = tick.tick() => {
+                session.refresh_demo_status();
+                dirty = true;
+            }
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
             _ = sigint.recv() => break,
@@ -103,14 +111,23 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             session.drain(DRAIN_LIMIT);
         }
         let size = guard.terminal.size()?;
-        let view = DashboardView::build(&session.store, now(), size.width, size.height, &hints);
+        let ctx = crate::view::ViewContext {
+            keys: &hints,
+            catalog: Some(&runbooks.catalog),
+            base_url: base_url.as_deref(),
+        };
+        let view = DashboardView::build_with(&session.store, now(), size.width, size.height, &ctx);
         if view.layout.table_rows != table_rows {
             table_rows = view.layout.table_rows;
             session.store.apply(Event::Resized { table_rows }, now());
         }
         if force || last_view.as_ref() != Some(&view) {
             if force {
-                guard.terminal.clear()?;
+                // Not `clear()`: it queries the cursor position, and the answer would race
+                // with the key reader. `resize` clears the screen and resets the back buffer.
+                guard
+                    .terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
             guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
             last_draw = Instant::now();

@@ -2,8 +2,12 @@
 //! print text, JSON or Markdown instead of drawing. Exit codes: 0 ok, 1 the command ran and
 //! found a failure, 2 usage or config error.
 
+pub mod check;
 pub mod config_cmd;
 pub mod demo;
+pub mod inspect;
+pub mod probe;
+pub mod runbook;
 pub mod snapshot;
 
 use crate::cli::{Cli, Command};
@@ -14,6 +18,10 @@ pub async fn dispatch(cli: Cli) -> u8 {
     let result = match cli.command {
         Some(Command::Config(c)) => return config_cmd::run(c),
         Some(Command::Demo(args)) => demo::run(args).await,
+        Some(Command::Inspect(args)) => inspect::run(args).await,
+        Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Probe(args)) => probe::run(args).await,
+        Some(Command::Runbook(args)) => runbook::run(args).await,
         Some(Command::Snapshot(args)) => match plan::resolve(&args.sources, args.from_start) {
             Ok(p) => snapshot::run(args, p).await,
             Err(e) => return config_error(e),

@@ -26,6 +26,7 @@ pub async fn run(args: SnapshotArgs, plan: Plan) -> Result<u8> {
         }
     }
     session.drain(usize::MAX);
+    session.refresh_demo_status();
     let snap = snapshot::build(&session.store, now());
     let out = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&snap)? + "\n",

@@ -22,6 +22,11 @@ pub struct ConfigFile {
     pub base_url: Option<Spanned<String>>,
     /// A directory of team runbooks that add to or replace the shipped ones.
     pub runbooks_dir: Option<Spanned<PathBuf>>,
+    /// Scheduled synthetic checks (docs/checks.md).
+    #[serde(default)]
+    pub checks: Vec<crate::model::check::config::CheckConfig>,
+    /// Defaults for ad-hoc probes launched from the dashboard (docs/checks.md).
+    pub probe: Option<crate::model::check::config::ProbeConfig>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -118,6 +123,8 @@ pub struct ScrapeConfig {
     pub insecure_skip_verify: bool,
     #[serde(default, deserialize_with = "super::duration::deserialize_bytes_opt")]
     pub max_body: Option<usize>,
+    /// With `preset = "generic"`: which families and labels mean what (docs/metrics.md).
+    pub generic: Option<crate::parse::presets::generic::GenericMapping>,
 }
 
 fn default_preset() -> Spanned<String> {

@@ -81,12 +81,15 @@ impl RouteDelta {
     }
 }
 
-/// Whether a source's statuses are exact codes or classes only (HAProxy metrics).
+/// Whether a source's statuses are exact codes or classes only (HAProxy metrics), or whether
+/// it has no status at all (nginx stub_status: request totals only, which are reported as
+/// `Status::Class(StatusClass::Other)` and must not be read as an error-free split).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum StatusDetail {
     #[default]
     Exact,
     ClassOnly,
+    TotalsOnly,
 }
 
 impl StatusDetail {
@@ -94,6 +97,7 @@ impl StatusDetail {
         match self {
             StatusDetail::Exact => "exact",
             StatusDetail::ClassOnly => "class_only",
+            StatusDetail::TotalsOnly => "totals_only",
         }
     }
 }

@@ -21,6 +21,7 @@ pub struct ScrapePlan {
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_verify: bool,
     pub max_body: usize,
+    pub generic: Option<crate::parse::presets::generic::GenericMapping>,
 }
 
 #[derive(Clone, Debug)]
@@ -34,7 +35,7 @@ pub struct LogPlan {
 
 #[derive(Clone, Debug)]
 pub enum SourcePlan {
-    Scrape(ScrapePlan),
+    Scrape(Box<ScrapePlan>),
     Log(LogPlan),
 }
 
@@ -59,6 +60,9 @@ pub struct Plan {
     pub base_url: Option<String>,
     pub runbooks_dir: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
+    /// Scheduled checks from the config file, and `--check URL`s.
+    pub checks: Vec<crate::model::check::config::CheckConfig>,
+    pub adhoc_checks: Vec<String>,
 }
 
 pub const DEFAULT_MAX_BODY: usize = 50 * 1000 * 1000;
@@ -106,6 +110,7 @@ fn scrape_plan(taken: &[SourcePlan], c: &ScrapeConfig) -> ScrapePlan {
         ca_file: c.ca_file.clone(),
         insecure_skip_verify: c.insecure_skip_verify,
         max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
+        generic: c.generic.clone(),
     }
 }
 
@@ -157,7 +162,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
     if !args.demo {
         for c in &file.scrape {
             let p = scrape_plan(&sources, c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for l in &file.log {
             let p = log_plan(
@@ -183,9 +188,10 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 ca_file: None,
                 insecure_skip_verify: false,
                 max_body: None,
+                generic: None,
             };
             let p = scrape_plan(&sources, &c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for path in &args.log {
             let p = log_plan(
@@ -207,7 +213,17 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
         refresh: d.refresh,
         theme: d.theme.clone(),
         keymap: d.keymap.clone(),
-        base_url: file.base_url.as_ref().map(|s| s.get_ref().clone()),
+        base_url: file
+            .probe
+            .as_ref()
+            .and_then(|p| p.base_url.clone())
+            .or_else(|| file.base_url.as_ref().map(|s| s.get_ref().clone())),
+        checks: if args.demo {
+            Vec::new()
+        } else {
+            file.checks.clone()
+        },
+        adhoc_checks: args.check.clone(),
         runbooks_dir: file.runbooks_dir.as_ref().map(|s| s.get_ref().clone()),
         config_file,
     })

@@ -1,5 +1,6 @@
 //! What flows into the store (events, actions) and out of it (effects).
 
+use crate::model::check::CheckResult;
 use crate::model::source::{SourceId, SourceStats};
 use crate::model::traffic::TrafficBatch;
 
@@ -19,8 +20,14 @@ pub enum Event {
     SourceFailed { source: SourceId, error: String },
     /// A log source has read all the content that existed when it started.
     BackfillDone { source: SourceId },
+    /// The embedded demo's current incident, for the header.
+    DemoStatus { label: String },
     /// The route table shows this many rows now (page moves use it).
     Resized { table_rows: usize },
+    /// A scheduled check ran and was graded.
+    CheckResult(CheckResult),
+    /// An ad-hoc probe (the probe dialog) came back; `id` is the one its request was sent with.
+    ProbeResult { id: u64, result: CheckResult },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }

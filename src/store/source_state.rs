@@ -70,9 +70,12 @@ impl SourceState {
         }
     }
 
+    /// `earliest` is the oldest observation in the batch: a continuous source that reads a
+    /// backlog covers the time since its first line, not only since it started.
     pub fn cover(
         &mut self,
         covers: Option<(Timestamp, Timestamp)>,
+        earliest: Option<Timestamp>,
         now: Timestamp,
         retention: Duration,
     ) {
@@ -95,8 +98,10 @@ impl SourceState {
                 }
             }
             None => {
-                if self.coverage.is_none() {
-                    self.coverage = Some(Coverage::Continuous { since: now });
+                let start = earliest.map_or(now, |e| e.min(now));
+                match &mut self.coverage {
+                    Some(Coverage::Continuous { since }) => *since = (*since).min(start),
+                    _ => self.coverage = Some(Coverage::Continuous { since: start }),
                 }
             }
         }

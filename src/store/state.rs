@@ -77,6 +77,8 @@ pub struct Store {
     pub ui: UiState,
     /// A demo is running in-process; its label for the header.
     pub demo: Option<String>,
+    /// Scheduled checks and ad-hoc probes.
+    pub checks: super::checks::ChecksState,
     /// Bumped on every change; the runtime redraws only when it moved.
     pub generation: u64,
 }
@@ -91,6 +93,7 @@ impl Store {
             folded_routes: HashMap::new(),
             ui: UiState::default(),
             demo: None,
+            checks: super::checks::ChecksState::default(),
             generation: 0,
         }
     }
@@ -134,8 +137,20 @@ impl Store {
                 }
                 Vec::new()
             }
+            Event::DemoStatus { label } => {
+                self.demo = Some(label);
+                Vec::new()
+            }
             Event::Resized { table_rows } => {
                 self.ui.page_rows = table_rows.max(1);
+                Vec::new()
+            }
+            Event::CheckResult(result) => {
+                self.checks.apply(result, now);
+                Vec::new()
+            }
+            Event::ProbeResult { id, result } => {
+                self.checks.apply_probe(id, result);
                 Vec::new()
             }
             Event::Action(action) => self.act(action, now),
@@ -147,7 +162,8 @@ impl Store {
         let Some(state) = self.source_mut(&source) else {
             return;
         };
-        state.cover(batch.covers, now, retention);
+        let earliest = batch.deltas.iter().map(|d| d.at).min();
+        state.cover(batch.covers, earliest, now, retention);
         state.status_detail = batch.status_detail;
         state.gateway_only = batch.gateway_only;
         state.requests += batch.deltas.iter().map(|d| d.requests()).sum::<u64>();

@@ -53,6 +53,13 @@ impl Key {
             }
         }
         let mut chars = rest.chars();
+        if rest == "space" {
+            return Ok(Key {
+                code: KeyName::Char(' '),
+                ctrl,
+                alt,
+            });
+        }
         let code = match (chars.next(), chars.next()) {
             (Some(c), None) => KeyName::Char(c),
             _ => KeyName::Named(
@@ -78,6 +85,7 @@ impl Key {
 
     pub fn label(&self) -> String {
         let base = match &self.code {
+            KeyName::Char(' ') => "space".to_string(),
             KeyName::Char(c) => c.to_string(),
             KeyName::Named(n) => match *n {
                 "up" => "↑".into(),

@@ -20,6 +20,7 @@ pub struct Snapshot {
     pub sources: Vec<SourceEntry>,
     pub totals: Totals,
     pub routes: Vec<RouteEntry>,
+    pub checks: Vec<crate::store::checks::CheckSnapshot>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -87,9 +88,11 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
     for source in &store.sources {
         let mut src_requests = 0u64;
         let mut src_classes = [0u64; 6];
+        // Everything the source covered since it began: its scrape intervals, or for a log
+        // the time since its first line (a backfilled log covers the span it was written in).
         let covered = source.covered_secs(
             now,
-            since + std::time::Duration::from_secs(1),
+            std::time::Duration::from_millis(now.millis().max(0) as u64),
             store.config.resolution.as_millis() as i64,
         );
         if let Some(map) = store.routes.get(&source.spec.id) {
@@ -130,7 +133,7 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
                     method: key.method.as_ref().map(|m| sanitize(m).into_owned()),
                     source: source.spec.id.to_string(),
                     requests,
-                    rate_per_s: covered.map(|s| round(requests as f64 / s, 3)),
+                    rate_per_s: covered.map(|s| round(requests as f64 / s, 6)),
                     by_status,
                     by_responder,
                     ratio_4xx: ratio(classes[3]),
@@ -162,7 +165,7 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
             Totals {
                 source: Some(store.sources[i].spec.id.to_string()),
                 requests,
-                rate_per_s: covered.map(|s| round(requests as f64 / s, 3)),
+                rate_per_s: covered.map(|s| round(requests as f64 / s, 6)),
                 by_class: StatusClass::ALL
                     .iter()
                     .filter(|c| **c != StatusClass::Other || classes[5] > 0)
@@ -203,5 +206,6 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
             .collect(),
         totals,
         routes,
+        checks: store.checks.snapshot(now),
     }
 }

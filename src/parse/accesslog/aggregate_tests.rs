@@ -1,0 +1,150 @@
+use super::*;
+use crate::model::status::Status;
+
+const T0: Timestamp = Timestamp(1_795_345_190_000);
+
+fn line(path: &str, status: u16, secs: u32, extra: &str) -> String {
+    format!(
+        r#"127.0.0.1 - - [22/Nov/2026:10:59:{secs:02} +0000] "GET {path} HTTP/1.1" {status} 10 "-" "ua"{extra}"#
+    )
+}
+
+fn agg(opts: AggregateOptions) -> LogAggregator {
+    let f = LogFormat::builtin(FormatName::Combined).unwrap();
+    LogAggregator::new(FormatChoice::Fixed(f), RouteTemplates::auto(), opts)
+}
+
+fn count_of(batch: &TrafficBatch, route: &str, code: u16) -> u64 {
+    batch
+        .deltas
+        .iter()
+        .filter(|d| d.route.to_string() == route)
+        .flat_map(|d| d.statuses.iter())
+        .filter(|s| s.status == Status::Code(code))
+        .map(|s| s.count)
+        .sum()
+}
+
+#[test]
+fn counts_per_route_status_and_bucket() {
+    let mut a = agg(AggregateOptions::default());
+    a.push_line(line("/v1/orders/1", 200, 50, " 0.010").as_bytes(), T0);
+    a.push_line(line("/v1/orders/2?x=1", 200, 50, " 0.020").as_bytes(), T0);
+    a.push_line(line("/v1/orders/3", 502, 51, " 0.030").as_bytes(), T0);
+    a.push_line(b"not a log line", T0);
+    let b = a.take_batch();
+    assert_eq!(b.deltas.len(), 2, "{b:?}");
+    assert_eq!(b.deltas[0].at, T0);
+    assert_eq!(b.deltas[1].at, Timestamp(T0.0 + 1000));
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 200), 2);
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 502), 1);
+    assert_eq!(
+        b.deltas[0].latency.as_ref().map(LatencyHistogram::total),
+        Some(2)
+    );
+    assert_eq!(b.deltas[1].errors.len(), 1);
+    let s = a.stats();
+    assert_eq!(s.detected.as_deref(), Some("combined"));
+    assert_eq!(s.bad_lines, 1);
+    assert!(s.last_bad_line.unwrap().starts_with("line 4:"));
+    assert_eq!(s.progress, Some((4, None)));
+    // Deltas are handed over once.
+    assert!(a.take_batch().deltas.is_empty());
+}
+
+#[test]
+fn cap_folds_overflow_into_other_and_counts_hidden_routes() {
+    let mut a = agg(AggregateOptions {
+        route_cap: 3,
+        ..AggregateOptions::default()
+    });
+    for name in ["a", "b", "c", "d", "e", "e", "f"] {
+        a.push_line(line(&format!("/{name}"), 404, 50, "").as_bytes(), T0);
+    }
+    let b = a.take_batch();
+    assert_eq!(a.routes().len(), 4);
+    assert_eq!(count_of(&b, "(other)", 404), 4);
+    assert_eq!(a.hidden_paths(), 3);
+    let total: u64 = b.deltas.iter().map(RouteDelta::requests).sum();
+    assert_eq!(total, 7);
+}
+
+#[test]
+fn fallback_time_dates_lines_without_a_readable_time() {
+    let f = LogFormat::nginx(r#"$remote_addr "$request" $status"#).unwrap();
+    let mut a = LogAggregator::new(
+        FormatChoice::Fixed(f),
+        RouteTemplates::auto(),
+        AggregateOptions::default(),
+    );
+    a.push_line(br#"1.2.3.4 "GET /x HTTP/1.1" 200"#, Timestamp(12_345));
+    let b = a.take_batch();
+    assert_eq!(b.deltas[0].at, Timestamp(12_000));
+}
+
+#[test]
+fn damaged_lines_are_kept_or_reported() {
+    let mut a = agg(AggregateOptions {
+        max_line_bytes: 300,
+        ..AggregateOptions::default()
+    });
+    let mut bad_utf8 = line("/v1/x\u{0}", 500, 50, "").into_bytes();
+    bad_utf8.insert(40, 0xff);
+    a.push_line(&bad_utf8, T0);
+    a.push_line(line("/v1/y", 200, 50, "\r").as_bytes(), T0);
+    a.push_line(&vec![b'x'; 400], T0);
+    a.push_line(b"   ", T0);
+    let b = a.take_batch();
+    assert_eq!(b.deltas.iter().map(RouteDelta::requests).sum::<u64>(), 2);
+    assert_eq!(a.counts().oversize, 1);
+    assert_eq!(a.counts().blank, 1);
+    assert!(a.stats().last_bad_line.unwrap().contains("400 bytes"));
+    // The NUL is removed from what is displayed; the route key is sanitised.
+    assert!(a.routes().iter().any(|k| &*k.route == "/v1/x"));
+}
+
+#[test]
+fn error_samples_are_redacted_and_bounded() {
+    let mut a = agg(AggregateOptions {
+        error_samples: 2,
+        ..AggregateOptions::default()
+    });
+    for i in 0..5 {
+        a.push_line(
+            line(&format!("/v1/users/{i}?api_key=SECRET{i}"), 401, 50, "").as_bytes(),
+            T0,
+        );
+    }
+    let b = a.take_batch();
+    let errors = &b.deltas[0].errors;
+    assert_eq!(errors.len(), 2);
+    assert!(errors
+        .iter()
+        .all(|e| !e.line.contains("SECRET") && e.status == Status::Code(401)));
+    assert!(errors[1].line.contains("/v1/users/4?api_key=…(redacted)"));
+}
+
+#[test]
+fn auto_detects_and_reports() {
+    let mut a = LogAggregator::new(
+        FormatChoice::Auto,
+        RouteTemplates::auto(),
+        AggregateOptions::default(),
+    );
+    assert_eq!(a.detected(), None);
+    a.push_line(line("/x", 200, 50, "").as_bytes(), T0);
+    assert_eq!(a.detected(), Some(FormatName::Combined));
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(lines in proptest::collection::vec(proptest::collection::vec(proptest::num::u8::ANY, 0..120), 0..20)) {
+        let mut a = LogAggregator::new(FormatChoice::Auto, RouteTemplates::auto(), AggregateOptions::default());
+        for l in &lines {
+            a.push_line(l, T0);
+        }
+        let b = a.take_batch();
+        let counted: u64 = b.deltas.iter().map(RouteDelta::requests).sum();
+        proptest::prop_assert_eq!(counted, a.counts().records);
+    }
+}

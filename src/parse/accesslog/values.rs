@@ -1,0 +1,375 @@
+//! Field values as access logs write them: timestamps, decimal durations, status codes, lists
+//! of upstream tries (`502, 200`, `0.003, 0.012 : 0.001`), and request targets.
+
+use crate::model::time::{days_from_civil, Timestamp};
+
+/// `-` and the empty string both mean "not set" in access logs.
+pub fn is_unset(v: &str) -> bool {
+    v.is_empty() || v == "-"
+}
+
+/// A three-digit status code (`0` is allowed: Envoy writes it when no response was sent).
+pub fn parse_status(v: &str) -> Option<u16> {
+    let b = v.as_bytes();
+    if b.len() == 3 && b.iter().all(u8::is_ascii_digit) {
+        return Some(
+            u16::from(b[0] - b'0') * 100 + u16::from(b[1] - b'0') * 10 + u16::from(b[2] - b'0'),
+        );
+    }
+    if b == b"0" {
+        return Some(0);
+    }
+    None
+}
+
+pub fn parse_u64(v: &str) -> Option<u64> {
+    let b = v.as_bytes();
+    if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        b.iter()
+            .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')),
+    )
+}
+
+/// A non-negative decimal (`0.004`, `12`, `1.5e3`). Fast path for plain `digits[.digits]`.
+pub fn parse_decimal(v: &str) -> Option<f64> {
+    let b = v.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let mut int: u64 = 0;
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        if i >= 18 {
+            return v.parse().ok().filter(|x: &f64| x.is_finite());
+        }
+        int = int * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if i == b.len() {
+        return if i > 0 { Some(int as f64) } else { None };
+    }
+    if b[i] != b'.' {
+        return v.parse().ok().filter(|x: &f64| x.is_finite() && *x >= 0.0);
+    }
+    i += 1;
+    let start = i;
+    let mut frac: u64 = 0;
+    while i < b.len() && b[i].is_ascii_digit() && i - start < 18 {
+        frac = frac * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if i != b.len() {
+        return v.parse().ok().filter(|x: &f64| x.is_finite() && *x >= 0.0);
+    }
+    if start == i && start == 1 {
+        return None;
+    }
+    Some(int as f64 + frac as f64 / POW10[i - start])
+}
+
+const POW10: [f64; 19] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18,
+];
+
+/// The items of an nginx upstream list: `502, 200` or `0.003, 0.012 : 0.001` (`:` separates
+/// upstream groups after an internal redirect).
+pub fn list_items(v: &str) -> impl Iterator<Item = &str> {
+    v.split([',', ':']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The last upstream's status in a list (the one whose answer was used).
+pub fn last_status_in_list(v: &str) -> Option<u16> {
+    list_items(v).last().and_then(parse_status)
+}
+
+/// Sum of the decimal items in a list, skipping `-`; `None` when none was a number.
+pub fn sum_decimals_in_list(v: &str) -> Option<f64> {
+    let mut sum = None;
+    for item in list_items(v) {
+        if let Some(x) = parse_decimal(item) {
+            *sum.get_or_insert(0.0) += x;
+        }
+    }
+    sum
+}
+
+fn month_of(b: &[u8]) -> Option<u32> {
+    Some(match b {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    })
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
+}
+
+fn from_parts(y: u32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<Timestamp> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), mo, d);
+    let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
+    Some(Timestamp(secs * 1000 + i64::from(ms)))
+}
+
+/// Fractional seconds `.123456` → milliseconds (truncated).
+fn frac_ms(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut ms = 0;
+    for i in 0..3 {
+        ms = ms * 10 + b.get(i).map_or(0, |d| u32::from(d - b'0'));
+    }
+    Some(ms)
+}
+
+/// `+0100` / `-0530` / `+01:00` / `Z` → offset in seconds.
+fn tz_offset_secs(b: &[u8]) -> Option<i64> {
+    match b {
+        b"" | b"Z" | b"z" => Some(0),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (h, m) = match rest {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                    (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
+                }
+                [h1, h2] => (digits(&[*h1, *h2])?, 0),
+                _ => return None,
+            };
+            let off = i64::from(h * 3600 + m * 60);
+            Some(if *sign == b'-' { -off } else { off })
+        }
+        _ => None,
+    }
+}
+
+/// `22/Nov/2026:10:59:50 +0000` (nginx `$time_local`, Apache `%t` without brackets) and
+/// HAProxy's `22/Nov/2026:10:59:50.883` (no zone: taken as UTC).
+pub fn parse_clf_time(v: &str) -> Option<Timestamp> {
+    let b = v.as_bytes();
+    if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
+        return None;
+    }
+    let d = digits(&b[0..2])?;
+    let mo = month_of(&b[3..6])?;
+    let y = digits(&b[7..11])?;
+    let h = digits(&b[12..14])?;
+    let mi = digits(&b[15..17])?;
+    let s = digits(&b[18..20])?;
+    let mut rest = &b[20..];
+    let mut ms = 0;
+    if let [b'.', tail @ ..] = rest {
+        let end = tail
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        ms = frac_ms(&tail[..end])?;
+        rest = &tail[end..];
+    }
+    let off = match rest {
+        [] => 0,
+        [b' ', zone @ ..] => tz_offset_secs(zone)?,
+        _ => return None,
+    };
+    from_parts(y, mo, d, h, mi, s, ms).map(|t| Timestamp(t.0 - off * 1000))
+}
+
+/// RFC 3339 / ISO 8601: `2026-11-22T10:59:50+00:00`, `2016-04-15T20:17:00.310Z`,
+/// `2024-01-01 10:00:00.123456789Z`.
+pub fn parse_iso_time(v: &str) -> Option<Timestamp> {
+    let b = v.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let y = digits(&b[0..4])?;
+    let mo = digits(&b[5..7])?;
+    let d = digits(&b[8..10])?;
+    let h = digits(&b[11..13])?;
+    let mi = digits(&b[14..16])?;
+    let s = digits(&b[17..19])?;
+    let mut rest = &b[19..];
+    let mut ms = 0;
+    if let [b'.' | b',', tail @ ..] = rest {
+        let end = tail
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        ms = frac_ms(&tail[..end])?;
+        rest = &tail[end..];
+    }
+    let off = tz_offset_secs(rest)?;
+    from_parts(y, mo, d, h, mi, s, ms).map(|t| Timestamp(t.0 - off * 1000))
+}
+
+/// Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by magnitude
+/// (any time after 1973 in seconds is below 1e11, in ms below 1e14, in µs below 1e17).
+pub fn epoch_to_timestamp(x: f64) -> Option<Timestamp> {
+    if !x.is_finite() || x <= 0.0 {
+        return None;
+    }
+    let ms = if x < 1e11 {
+        x * 1e3
+    } else if x < 1e14 {
+        x
+    } else if x < 1e17 {
+        x / 1e3
+    } else {
+        x / 1e6
+    };
+    Some(Timestamp(ms.round() as i64))
+}
+
+/// Any of the time shapes above; used where a format does not fix one.
+pub fn parse_any_time(v: &str) -> Option<Timestamp> {
+    let b = v.as_bytes();
+    match b.first()? {
+        b'0'..=b'9' if b.len() > 4 && b[4] == b'-' => parse_iso_time(v),
+        b'0'..=b'9' if b.len() > 2 && b[2] == b'/' => parse_clf_time(v),
+        b'0'..=b'9' => parse_decimal(v).and_then(epoch_to_timestamp),
+        _ => None,
+    }
+}
+
+/// A request target split into path and query. Absolute-form targets (`http://host/p`, sent to
+/// proxies and by scanners) keep only their path; a fragment is dropped.
+pub fn split_target(target: &str) -> (&str, Option<&str>) {
+    let mut t = target;
+    if let Some(rest) = t
+        .strip_prefix("http://")
+        .or_else(|| t.strip_prefix("https://"))
+    {
+        t = match memchr::memchr(b'/', rest.as_bytes()) {
+            Some(i) => &rest[i..],
+            None => "/",
+        };
+    }
+    // One pass for both: `?` and `#` end the path.
+    match t.bytes().position(|c| c == b'?' || c == b'#') {
+        None => (t, None),
+        Some(i) if t.as_bytes()[i] == b'#' => (&t[..i], None),
+        Some(i) => {
+            let q = &t[i + 1..];
+            let q = q.find('#').map_or(q, |h| &q[..h]);
+            (&t[..i], Some(q))
+        }
+    }
+}
+
+/// A method as gateways log it: 1–20 upper-case letters (plus `-`/`_` for WebDAV-style verbs).
+pub fn is_method(m: &str) -> bool {
+    (1..=20).contains(&m.len())
+        && m.bytes()
+            .all(|c| c.is_ascii_uppercase() || c == b'-' || c == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        let cases = [
+            ("0.004", Some(0.004)),
+            ("1.001", Some(1.001)),
+            ("12", Some(12.0)),
+            ("0", Some(0.0)),
+            ("1.5e3", Some(1500.0)),
+            ("-", None),
+            ("", None),
+            (".", None),
+            ("abc", None),
+            ("-1", None),
+            ("0.000000001", Some(1e-9)),
+        ];
+        for (v, want) in cases {
+            let got = parse_decimal(v);
+            match (got, want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-12, "{v}: {g} vs {w}"),
+                (g, w) => assert_eq!(g, w, "{v}"),
+            }
+        }
+    }
+
+    #[test]
+    fn statuses_and_lists() {
+        assert_eq!(parse_status("200"), Some(200));
+        assert_eq!(parse_status("0"), Some(0));
+        assert_eq!(parse_status("20"), None);
+        assert_eq!(parse_status("2000"), None);
+        assert_eq!(last_status_in_list("502, 502 : 200"), Some(200));
+        assert_eq!(last_status_in_list("-"), None);
+        let s = sum_decimals_in_list("0.003, 0.012 : -").unwrap();
+        assert!((s - 0.015).abs() < 1e-12);
+        assert_eq!(sum_decimals_in_list("-"), None);
+    }
+
+    #[test]
+    fn times() {
+        let want = Timestamp(1_795_345_190_000); // 2026-11-22T10:59:50Z
+        assert_eq!(parse_clf_time("22/Nov/2026:10:59:50 +0000"), Some(want));
+        assert_eq!(parse_clf_time("22/Nov/2026:11:59:50 +0100"), Some(want));
+        assert_eq!(
+            parse_clf_time("22/Nov/2026:10:59:50.883"),
+            Some(Timestamp(want.0 + 883))
+        );
+        assert_eq!(parse_clf_time("22/Foo/2026:10:59:50 +0000"), None);
+        assert_eq!(parse_iso_time("2026-11-22T10:59:50+00:00"), Some(want));
+        assert_eq!(parse_iso_time("2026-11-22T05:29:50-05:30"), Some(want));
+        assert_eq!(
+            parse_iso_time("2026-11-22T10:59:50.123456789Z"),
+            Some(Timestamp(want.0 + 123))
+        );
+        assert_eq!(parse_iso_time("2026-11-22 10:59:50Z"), Some(want));
+        assert_eq!(parse_iso_time("2026-13-22T10:59:50Z"), None);
+        assert_eq!(
+            epoch_to_timestamp(1_795_345_190.5),
+            Some(Timestamp(want.0 + 500))
+        );
+        assert_eq!(epoch_to_timestamp(1_795_345_190_000.0), Some(want));
+        assert_eq!(epoch_to_timestamp(1.795_345_19e18), Some(want));
+        assert_eq!(parse_any_time("1795345190"), Some(want));
+        assert_eq!(parse_any_time("22/Nov/2026:10:59:50 +0000"), Some(want));
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            split_target("/v1/users/7?api_key=x"),
+            ("/v1/users/7", Some("api_key=x"))
+        );
+        assert_eq!(split_target("/a#frag?no"), ("/a", None));
+        assert_eq!(split_target("http://evil.test/x?y=1"), ("/x", Some("y=1")));
+        assert_eq!(split_target("https://evil.test"), ("/", None));
+        assert!(is_method("GET") && is_method("M-SEARCH") && !is_method("get") && !is_method(""));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn value_parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = (parse_decimal(&s), parse_status(&s), parse_any_time(&s), split_target(&s));
+            let _ = (parse_clf_time(&s), parse_iso_time(&s), sum_decimals_in_list(&s));
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! OpenMetrics 1.0 rules that span samples: metrics grouped, timestamps in order, and each
+//! type's value rules (counters, histogram buckets, summaries, states, infos, exemplars).
+//!
+//! A *metric* is one label set of a family (for histograms and summaries the set without `le`
+//! or `quantile`; for a stateset without the label named after the family). Label sets are
+//! remembered as order-independent 64-bit hashes, and only for the current family.
+
+use std::collections::HashSet;
+
+use super::line::RawSample;
+use super::number::parse_value;
+use super::{Family, MetricType};
+
+/// One violation; the driver turns it into `line N: ...`.
+pub(crate) struct Violation {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Default)]
+struct Histogram {
+    last_le: Option<f64>,
+    last_bucket: f64,
+    inf: Option<f64>,
+    negative_bucket: bool,
+    count: Option<f64>,
+    sum: Option<f64>,
+}
+
+struct Metric {
+    key: u64,
+    line: usize,
+    kind: MetricType,
+    hist: Histogram,
+}
+
+#[derive(Default)]
+pub(crate) struct Checker {
+    metric: Option<Metric>,
+    closed: HashSet<u64>,
+    /// Hash of the last sample's name and full label set, and its timestamp.
+    last_series: Option<(u64, Option<f64>)>,
+    pub violations: Vec<Violation>,
+}
+
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+fn fnv(mut h: u64, s: &str) -> u64 {
+    for &b in s.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+fn pair_hash(name: &str, value: &str) -> u64 {
+    mix(fnv(fnv(0xcbf2_9ce4_8422_2325, name) ^ 0xff, value))
+}
+
+fn bad(v: f64) -> bool {
+    v.is_nan() || v < 0.0
+}
+
+impl Checker {
+    fn flag(&mut self, line: usize, reason: impl Into<String>) {
+        self.violations.push(Violation {
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    /// The current family ends (another starts, or the exposition ends).
+    pub fn end_family(&mut self, family: Option<&Family<'_>>) {
+        self.end_metric(family.map_or("", |f| f.name));
+        self.closed.clear();
+        self.last_series = None;
+    }
+
+    fn end_metric(&mut self, family: &str) {
+        let Some(m) = self.metric.take() else { return };
+        self.closed.insert(m.key);
+        let h = &m.hist;
+        let (count, sum) = match m.kind {
+            MetricType::Histogram => ("_count", "_sum"),
+            MetricType::GaugeHistogram => ("_gcount", "_gsum"),
+            _ => return,
+        };
+        let mut problems: Vec<String> = Vec::new();
+        if h.inf.is_none() {
+            problems.push(format!("histogram {family} has no le=\"+Inf\" bucket"));
+        }
+        if h.count.is_some() != h.sum.is_some() {
+            problems.push(format!(
+                "histogram {family} has one of {count} and {sum} without the other"
+            ));
+        }
+        if let (Some(c), Some(inf)) = (h.count, h.inf) {
+            if c != inf {
+                problems.push(format!(
+                    "histogram {family}{count} differs from its +Inf bucket"
+                ));
+            }
+        }
+        if let Some(s) = h.sum {
+            if m.kind == MetricType::Histogram && h.negative_bucket {
+                problems.push(format!(
+                    "histogram {family} has negative buckets and a _sum"
+                ));
+            } else if s < 0.0 && !h.negative_bucket {
+                problems.push(format!(
+                    "histogram {family}{sum} is negative without negative buckets"
+                ));
+            }
+        }
+        for p in problems {
+            self.flag(m.line, p);
+        }
+    }
+
+    /// Checks one sample of `family`, placed there by `suffix` (`None`: the name does not fit
+    /// the family's type).
+    pub fn sample(
+        &mut self,
+        line: usize,
+        family: &Family<'_>,
+        suffix: Option<&str>,
+        s: &RawSample<'_>,
+        pairs: &[(&str, &str)],
+    ) {
+        let kind = family.kind;
+        let Some(suffix) = suffix else {
+            self.flag(
+                line,
+                format!(
+                    "sample {} does not fit {} family {}",
+                    s.name,
+                    kind.as_str(),
+                    family.name
+                ),
+            );
+            return;
+        };
+        let special = match (kind, suffix) {
+            (MetricType::Histogram | MetricType::GaugeHistogram, "_bucket") => "le",
+            (MetricType::Summary, "") => "quantile",
+            (MetricType::StateSet, _) => family.name,
+            _ => "",
+        };
+        let mut key = 0u64;
+        let mut full = fnv(0xcbf2_9ce4_8422_2325, s.name);
+        let mut special_value = None;
+        for &(n, v) in pairs {
+            let h = pair_hash(n, v);
+            full = full.wrapping_add(h);
+            if n == special {
+                special_value = Some(v);
+            } else {
+                key = key.wrapping_add(h);
+            }
+        }
+        self.group(line, family.name, kind, key);
+        self.order(line, full, s.timestamp.map(|t| t.raw));
+        self.values(line, family.name, kind, suffix, special_value, s.value);
+        let exemplar_ok = matches!(
+            (kind, suffix),
+            (MetricType::Counter, "_total")
+                | (
+                    MetricType::Histogram | MetricType::GaugeHistogram,
+                    "_bucket"
+                )
+        );
+        if s.exemplar && !exemplar_ok {
+            self.flag(
+                line,
+                format!("exemplar on {}, which cannot carry one", s.name),
+            );
+        }
+    }
+
+    fn group(&mut self, line: usize, family: &str, kind: MetricType, key: u64) {
+        if self.metric.as_ref().is_some_and(|m| m.key == key) {
+            return;
+        }
+        self.end_metric(family);
+        if self.closed.contains(&key) {
+            self.flag(
+                line,
+                format!("samples of one {family} metric are not grouped together"),
+            );
+        }
+        self.metric = Some(Metric {
+            key,
+            line,
+            kind,
+            hist: Histogram::default(),
+        });
+    }
+
+    fn order(&mut self, line: usize, full: u64, ts: Option<f64>) {
+        if let Some((prev, prev_ts)) = self.last_series {
+            if prev == full {
+                let problem = match (prev_ts, ts) {
+                    (None, None) => Some("duplicate sample"),
+                    (Some(_), None) | (None, Some(_)) => {
+                        Some("timestamps on only some samples of a series")
+                    }
+                    (Some(p), Some(t)) if t < p => Some("timestamps go backwards"),
+                    _ => None,
+                };
+                if let Some(p) = problem {
+                    self.flag(line, p);
+                }
+            }
+        }
+        self.last_series = Some((full, ts));
+    }
+
+    fn values(
+        &mut self,
+        line: usize,
+        family: &str,
+        kind: MetricType,
+        suffix: &str,
+        special: Option<&str>,
+        v: f64,
+    ) {
+        use MetricType::*;
+        let problem: Option<String> = match (kind, suffix) {
+            (Counter, "") => Some(format!("counter {family} samples must end in _total")),
+            (Counter, "_total") if bad(v) => Some("counter value is NaN or negative".into()),
+            (Histogram | GaugeHistogram, "_bucket") => self.bucket(special, v),
+            (Histogram, "_count" | "_sum")
+            | (GaugeHistogram, "_gcount")
+            | (Summary, "_count" | "_sum")
+                if bad(v) =>
+            {
+                Some(format!("{family}{suffix} is NaN or negative"))
+            }
+            (GaugeHistogram, "_gsum") if v.is_nan() => Some(format!("{family}_gsum is NaN")),
+            (Summary, "") => match special.and_then(parse_value) {
+                None => Some("summary quantile sample needs a numeric quantile label".into()),
+                Some(q) if !(0.0..=1.0).contains(&q) => Some("quantile outside 0..1".into()),
+                Some(_) if v < 0.0 => Some("quantile value is negative".into()),
+                Some(_) => None,
+            },
+            (Info, "") => Some(format!("info {family} samples must end in _info")),
+            (Info, "_info") if v != 1.0 => Some("info value must be 1".into()),
+            (StateSet, _) if special.is_none() => {
+                Some(format!("stateset sample needs a label named {family}"))
+            }
+            (StateSet, _) if v != 0.0 && v != 1.0 => Some("stateset value must be 0 or 1".into()),
+            _ => None,
+        };
+        if let Some(m) = self.metric.as_mut() {
+            match suffix {
+                "_count" | "_gcount" => m.hist.count = Some(v),
+                "_sum" | "_gsum" => m.hist.sum = Some(v),
+                _ => {}
+            }
+        }
+        if let Some(p) = problem {
+            self.flag(line, p);
+        }
+    }
+
+    fn bucket(&mut self, le: Option<&str>, v: f64) -> Option<String> {
+        let h = &mut self.metric.as_mut()?.hist;
+        let Some(le_text) = le else {
+            return Some("histogram bucket without an le label".into());
+        };
+        let Some(le) = parse_value(le_text).filter(|x| !x.is_nan()) else {
+            return Some("histogram bucket le is not a number".into());
+        };
+        if le_text == "+Inf" {
+            h.inf = Some(v);
+        }
+        let problem = if bad(v) {
+            Some("bucket value is NaN or negative")
+        } else if h.last_le.is_some_and(|prev| le <= prev) {
+            Some("histogram buckets are not in increasing le order")
+        } else if h.last_le.is_some() && v < h.last_bucket {
+            Some("histogram bucket counts decrease")
+        } else {
+            None
+        };
+        h.last_le = Some(le);
+        h.last_bucket = v;
+        h.negative_bucket |= le < 0.0;
+        problem.map(String::from)
+    }
+}
