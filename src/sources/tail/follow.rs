@@ -180,7 +180,13 @@ impl Follower {
             .iter()
             .filter(|t| t.bound.is_none())
             .map(|t| t.last_activity + wait);
-        let vanish = self.names.values().filter_map(|n| n.vanished_at(wait));
+        // Only a followed path is reported as vanished; glob matches come and go.
+        let by_path = matches!(self.pattern, Pattern::Path(_));
+        let vanish = self
+            .names
+            .values()
+            .filter(|_| by_path)
+            .filter_map(|n| n.vanished_at(wait));
         retire.chain(vanish).fold(poll_at, Instant::min)
     }
 
