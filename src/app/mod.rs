@@ -130,6 +130,10 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                     .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
             guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
+            if last_view.is_none() {
+                let ms = crate::diagnostics::since_start().as_secs_f64() * 1000.0;
+                tracing::info!("first frame drawn {ms:.1} ms after start");
+            }
             last_draw = Instant::now();
             last_view = Some(view);
             force = false;
