@@ -2,6 +2,7 @@
 //! drain what is pending, apply it, and redraw only when the view changed, at a capped rate.
 //! Idle means no redraw and no busy loop: one cheap view comparison per refresh interval.
 
+mod probe;
 pub mod terminal;
 
 use std::time::{Duration, Instant};
@@ -21,7 +22,7 @@ use crate::view::DashboardView;
 
 use terminal::TerminalGuard;
 
-/// Redraws after input happen at most this often (keys feel immediate; bursts coalesce).
+/// Redraws after source events happen at most this often (bursts coalesce); a key draws at once.
 const MIN_FRAME: Duration = Duration::from_millis(33);
 /// Events applied per loop turn before the screen gets a chance to redraw.
 const DRAIN_LIMIT: usize = 4096;
@@ -53,6 +54,15 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     }
     let mut session = Session::start(plan).await?;
     let base_url = session.plan.base_url.clone();
+    // The probe dialog: its answers come back on a channel of their own.
+    let probe_cfg = std::sync::Arc::new(crate::model::check::ProbeConfig {
+        base_url: session.plan.base_url.clone(),
+        ..session.plan.probe.clone()
+    });
+    session.store.probe.base_url = session.plan.base_url.clone();
+    let (probe_tx, mut probe_rx) = tokio::sync::mpsc::channel(probe::PROBE_QUEUE);
+    // When the oldest key not yet on screen arrived, for the frame-latency log.
+    let mut key_at: Option<Instant> = None;
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -76,10 +86,35 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                 session.drain(DRAIN_LIMIT);
                 dirty = true;
             }
+            Some(ev) = probe_rx.recv() => {
+                session.store.apply(ev, now());
+                dirty = true;
+            }
             term = keys.next() => {
                 match term {
+                    Some(Ok(TermEvent::Key(k)))
+                        if k.kind != KeyEventKind::Release && session.store.probe.is_open() =>
+                    {
+                        match probe::route_key(&keymap, &k, &session.store.probe) {
+                            probe::Routed::Quit => break,
+                            probe::Routed::Apply(ev) => {
+                                key_at.get_or_insert_with(Instant::now);
+                                let effects = session.store.apply(*ev, now());
+                                probe::start(&effects, &probe_cfg, &probe_tx);
+                                dirty = true;
+                            }
+                            probe::Routed::Ignore => {}
+                        }
+                    }
+                    Some(Ok(TermEvent::Paste(text))) => {
+                        if let Some(ev) = probe::paste(text, &session.store.probe) {
+                            session.store.apply(ev, now());
+                            dirty = true;
+                        }
+                    }
                     Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
                         if let Some(action) = keymap.action_for(&k) {
+                            key_at.get_or_insert_with(Instant::now);
                             let effects = session.store.apply(Event::Action(action), now());
                             if effects.contains(&Effect::Quit) {
                                 break;
@@ -105,7 +140,9 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             continue;
         }
         let since = last_draw.elapsed();
-        if since < MIN_FRAME && !force {
+        // A key waiting for its frame draws now: keys come at human rates, and one typed into
+        // the probe dialog after another must not wait a frame each.
+        if since < MIN_FRAME && !force && key_at.is_none() {
             // Coalesce: the tick or the next event will bring the redraw.
             tokio::time::sleep(MIN_FRAME - since).await;
             session.drain(DRAIN_LIMIT);
@@ -135,9 +172,19 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                 tracing::info!("first frame drawn {ms:.1} ms after start");
             }
             last_draw = Instant::now();
+            if let Some(at) = key_at {
+                tracing::debug!(
+                    target: "gatewatch::frame",
+                    key_to_frame_us = at.elapsed().as_micros() as u64,
+                    probes_pending = session.store.probe.pending(),
+                    "key drawn"
+                );
+            }
             last_view = Some(view);
             force = false;
         }
+        // A key that changed nothing draws nothing: it is not waiting for a frame any more.
+        key_at = None;
     }
     drop(guard);
     Ok(0)

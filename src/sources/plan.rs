@@ -58,6 +58,8 @@ pub struct Plan {
     pub theme: String,
     pub keymap: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// `[probe]` defaults for the probe dialog (its `base_url` is resolved into `base_url`).
+    pub probe: crate::model::check::ProbeConfig,
     pub runbooks_dir: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
     /// Scheduled checks from the config file, and `--check URL`s.
@@ -218,6 +220,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
             .as_ref()
             .and_then(|p| p.base_url.clone())
             .or_else(|| file.base_url.as_ref().map(|s| s.get_ref().clone())),
+        probe: file.probe.clone().unwrap_or_default(),
         checks: if args.demo {
             Vec::new()
         } else {

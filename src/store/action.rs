@@ -21,6 +21,16 @@ pub enum Action {
     /// Scroll the runbook pane.
     RunbookDown,
     RunbookUp,
+    // The probe dialog (ProbeSend … ProbeToggleCors act only while it is open).
+    OpenProbe,
+    ProbeSend,
+    ProbeResend,
+    ProbeEdit,
+    ProbeNextField,
+    ProbePrevField,
+    ProbeOlder,
+    ProbeNewer,
+    ProbeToggleCors,
 }
 
 pub struct ActionInfo {
@@ -63,6 +73,12 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "select_prev",
         hint: "up",
         description: "Select the previous route",
+    },
+    ActionInfo {
+        action: Action::OpenProbe,
+        name: "open_probe",
+        hint: "probe",
+        description: "Probe the selected route: a request dialog with timings and runbook",
     },
     ActionInfo {
         action: Action::SelectFirst,
@@ -118,6 +134,54 @@ pub const ACTIONS: &[ActionInfo] = &[
         hint: "close",
         description: "Close the open overlay",
     },
+    ActionInfo {
+        action: Action::ProbeSend,
+        name: "probe_send",
+        hint: "send",
+        description: "Probe dialog: send the request",
+    },
+    ActionInfo {
+        action: Action::ProbeEdit,
+        name: "probe_edit",
+        hint: "edit",
+        description: "Probe dialog: edit the focused field",
+    },
+    ActionInfo {
+        action: Action::ProbeNextField,
+        name: "probe_next_field",
+        hint: "field",
+        description: "Probe dialog: focus the next field",
+    },
+    ActionInfo {
+        action: Action::ProbeOlder,
+        name: "probe_older",
+        hint: "older",
+        description: "Probe dialog: show the previous (older) probe",
+    },
+    ActionInfo {
+        action: Action::ProbeNewer,
+        name: "probe_newer",
+        hint: "newer",
+        description: "Probe dialog: show the next (newer) probe",
+    },
+    ActionInfo {
+        action: Action::ProbeResend,
+        name: "probe_resend",
+        hint: "re-send",
+        description: "Probe dialog: send the probe shown again",
+    },
+    ActionInfo {
+        action: Action::ProbeToggleCors,
+        name: "probe_toggle_cors",
+        hint: "cors",
+        description: "Probe dialog: send a CORS preflight from the Origin instead",
+    },
+    ActionInfo {
+        action: Action::ProbePrevField,
+        name: "probe_prev_field",
+        hint: "prev field",
+        description: "Probe dialog: focus the previous field",
+    },
 ];
 
 impl Action {
@@ -130,6 +194,26 @@ impl Action {
 
     pub fn from_name(name: &str) -> Option<Action> {
         ACTIONS.iter().find(|i| i.name == name).map(|i| i.action)
+    }
+
+    /// Acts only inside the open probe dialog (the keymap looks these up only there).
+    pub fn is_probe_dialog(self) -> bool {
+        matches!(
+            self,
+            Action::ProbeSend
+                | Action::ProbeResend
+                | Action::ProbeEdit
+                | Action::ProbeNextField
+                | Action::ProbePrevField
+                | Action::ProbeOlder
+                | Action::ProbeNewer
+                | Action::ProbeToggleCors
+        )
+    }
+
+    /// Usable while the probe dialog is open: its own actions, and esc.
+    pub fn in_probe_dialog(self) -> bool {
+        self.is_probe_dialog() || self == Action::Dismiss
     }
 }
 

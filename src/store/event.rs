@@ -27,7 +27,16 @@ pub enum Event {
     /// A scheduled check ran and was graded.
     CheckResult(CheckResult),
     /// An ad-hoc probe (the probe dialog) came back; `id` is the one its request was sent with.
-    ProbeResult { id: u64, result: CheckResult },
+    /// `runbook` is the summary of the runbook matching what it got (worked out off the loop).
+    ProbeResult {
+        id: u64,
+        result: CheckResult,
+        runbook: Option<String>,
+    },
+    /// A probe could not be sent (bad URL, unset `env:` variable, no base URL for a path).
+    ProbeRejected { id: u64, error: String },
+    /// An editing key for the open probe dialog's focused field.
+    ProbeKey(super::probe_state::DialogKey),
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }
@@ -36,4 +45,10 @@ pub enum Event {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Send an ad-hoc probe without blocking the loop; its answer comes back as
+    /// `Event::ProbeResult` (or `Event::ProbeRejected`) with the same `id`.
+    StartProbe {
+        id: u64,
+        request: crate::sources::check::probe::ProbeRequest,
+    },
 }

@@ -20,3 +20,4 @@ mod tests;
 pub mod checks;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod probe_state;

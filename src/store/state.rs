@@ -79,6 +79,8 @@ pub struct Store {
     pub demo: Option<String>,
     /// Scheduled checks and ad-hoc probes.
     pub checks: super::checks::ChecksState,
+    /// The probe dialog and the probes sent from it.
+    pub probe: super::probe_state::ProbeState,
     /// Bumped on every change; the runtime redraws only when it moved.
     pub generation: u64,
 }
@@ -94,6 +96,7 @@ impl Store {
             ui: UiState::default(),
             demo: None,
             checks: super::checks::ChecksState::default(),
+            probe: super::probe_state::ProbeState::default(),
             generation: 0,
         }
     }
@@ -149,8 +152,21 @@ impl Store {
                 self.checks.apply(result, now);
                 Vec::new()
             }
-            Event::ProbeResult { id, result } => {
+            Event::ProbeResult {
+                id,
+                result,
+                runbook,
+            } => {
                 self.checks.apply_probe(id, result);
+                self.probe.answered(id, runbook);
+                Vec::new()
+            }
+            Event::ProbeRejected { id, error } => {
+                self.probe.rejected(id, &error);
+                Vec::new()
+            }
+            Event::ProbeKey(key) => {
+                self.probe.key(key);
                 Vec::new()
             }
             Event::Action(action) => self.act(action, now),
@@ -199,8 +215,30 @@ impl Store {
         if action == Action::Quit {
             return vec![Effect::Quit];
         }
+        if let Some(effects) = self.act_probe(action, now) {
+            return effects;
+        }
         let order = super::ranking::ranked_rows(self, now);
         self.ui.act(action, &order);
         Vec::new()
+    }
+
+    /// The probe dialog's share of the actions: opening it on the selected route, and every
+    /// action while it is open. `None` leaves the action to the dashboard.
+    fn act_probe(&mut self, action: Action, now: Timestamp) -> Option<Vec<Effect>> {
+        if self.probe.is_open() {
+            return Some(self.probe.act(action, now).unwrap_or_default());
+        }
+        match action {
+            Action::OpenProbe => {
+                let order = super::ranking::ranked_rows(self, now);
+                let route = self.ui.selected_position(&order).map(|i| &order[i].key);
+                self.probe.open(route);
+                self.ui.help_open = false;
+                Some(Vec::new())
+            }
+            a if a.is_probe_dialog() => Some(Vec::new()),
+            _ => None,
+        }
     }
 }

@@ -103,6 +103,8 @@ impl UiState {
                 None
             }
             Action::Quit => None,
+            // The probe dialog's actions: the store hands them to its probe state.
+            _ => None,
         };
         if let Some(i) = target {
             if let Some(row) = rows.get(i) {

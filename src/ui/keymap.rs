@@ -35,6 +35,7 @@ const NAMED: &[(&str, KeyCode)] = &[
     ("enter", KeyCode::Enter),
     ("esc", KeyCode::Esc),
     ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
     ("backspace", KeyCode::Backspace),
 ];
 
@@ -135,11 +136,22 @@ impl Keymap {
         Ok(())
     }
 
+    /// The dashboard's action for a key (the probe dialog's own actions are left out).
     pub fn action_for(&self, e: &KeyEvent) -> Option<Action> {
+        self.action_where(e, |a| !a.is_probe_dialog())
+    }
+
+    /// The action for a key while the probe dialog is open.
+    pub fn probe_action_for(&self, e: &KeyEvent) -> Option<Action> {
+        self.action_where(e, Action::in_probe_dialog)
+    }
+
+    fn action_where(&self, e: &KeyEvent, context: impl Fn(Action) -> bool) -> Option<Action> {
         let key = Key::from_event(e)?;
         // Shifted letters arrive as the upper-case char, sometimes with SHIFT set: ignore SHIFT.
         ACTIONS
             .iter()
+            .filter(|info| context(info.action))
             .find(|info| {
                 self.by_action
                     .get(info.name)
@@ -158,6 +170,7 @@ impl Keymap {
                     return None;
                 }
                 Some(KeyHint {
+                    action: info.action,
                     keys: keys.iter().map(Key::label).collect::<Vec<_>>().join("/"),
                     hint: info.hint,
                     description: info.description,

@@ -5,6 +5,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod keymap;
+pub mod probe_dialog;
 pub mod route_table;
 pub mod runbook_pane;
 pub mod theme;
@@ -114,6 +115,9 @@ pub fn draw(frame: &mut Frame, view: &DashboardView, theme: &Theme) {
     }
     if let Some(hints) = &view.help {
         frame.render_widget(help::Help { hints, theme }, area);
+    }
+    if let Some(probe) = &view.probe {
+        frame.render_widget(probe_dialog::ProbeDialog { view: probe, theme }, area);
     }
 }
 

@@ -21,6 +21,7 @@ pub struct ViewContext<'a> {
 /// A key binding as the footer and the help overlay show it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyHint {
+    pub action: crate::store::Action,
     pub keys: String,
     pub hint: &'static str,
     pub description: &'static str,
@@ -37,6 +38,8 @@ pub struct DashboardView {
     /// The runbook pane: beside the detail on wide screens, instead of it when opened in
     /// small ones.
     pub runbook: Option<RunbookPaneView>,
+    /// The probe dialog, drawn over everything else while open.
+    pub probe: Option<super::probe::ProbeDialogView>,
 }
 
 impl DashboardView {
@@ -100,6 +103,24 @@ impl DashboardView {
             detail,
             footer: keys.to_vec(),
             help: store.ui.help_open.then(|| keys.to_vec()),
+            probe: None,
         }
+        .with_probe(store, now, keys)
+    }
+
+    /// The probe dialog, when open, takes the footer for its own keys; the dashboard's footer
+    /// leaves the dialog's keys out.
+    fn with_probe(mut self, store: &Store, now: Timestamp, keys: &[KeyHint]) -> Self {
+        let (w, h) = (self.layout.width, self.layout.height);
+        self.probe = super::probe::build(store, now, w, h, keys);
+        self.footer = match &self.probe {
+            Some(p) => p.hints.clone(),
+            None => keys
+                .iter()
+                .filter(|k| !k.action.is_probe_dialog())
+                .cloned()
+                .collect(),
+        };
+        self
     }
 }

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod format;
 pub mod header;
 pub mod layout;
+pub mod probe;
 pub mod routes;
 pub mod runbook;
 pub mod snapshot;
