@@ -58,8 +58,10 @@ fn bench(c: &mut Criterion, body: &str) {
     group.finish();
 }
 
-/// Criterion's point estimate (mean, ns) for one benchmark of this run.
-fn mean_ns(id: &str) -> Option<f64> {
+/// Criterion's median time per iteration (ns) for one benchmark of this run. The median, not
+/// the mean or slope, because the two are sampled differently (hundreds of iterations against
+/// ten) and the median is the one statistic both have that shrugs off a noisy neighbour.
+fn median_ns(id: &str) -> Option<f64> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target")));
@@ -69,7 +71,7 @@ fn mean_ns(id: &str) -> Option<f64> {
         .join(id)
         .join("new/estimates.json");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["mean"]["point_estimate"].as_f64()
+    json["median"]["point_estimate"].as_f64()
 }
 
 fn main() {
@@ -86,11 +88,16 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c, &body);
     c.final_summary();
-    if let (Some(g), Some(p)) = (mean_ns("gatewatch"), mean_ns("prometheus-parse")) {
+    if let (Some(g), Some(p)) = (median_ns("gatewatch"), median_ns("prometheus-parse")) {
         let (g_mbs, p_mbs) = (mb / (g / 1e9), mb / (p / 1e9));
         println!(
-            "throughput: gatewatch {g_mbs:.0} MB/s, prometheus-parse {p_mbs:.0} MB/s, ratio {:.1}x",
+            "median: gatewatch {:.2} ms ({g_mbs:.0} MB/s), prometheus-parse {:.1} ms ({p_mbs:.1} MB/s), \
+             gatewatch is {:.1}x faster",
+            g / 1e6,
+            p / 1e6,
             p / g
         );
+    } else {
+        println!("no criterion estimates found under target/criterion/{GROUP}");
     }
 }

@@ -128,6 +128,44 @@ fn bench(c: &mut Criterion) {
             black_box(out.map(|o| o.batch.deltas.len()).unwrap_or(0))
         })
     });
+    g.bench_function("peer_prometheus_parse_naive_apply", |b| {
+        // The straightforward way: prometheus-parse, then a map keyed by name + sorted labels
+        // holding each series' last value, increases summed per route.
+        let mut last: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+        let mut n = 0usize;
+        b.iter(|| {
+            let body = &bodies[n % 2];
+            n += 1;
+            let lines = body.lines().map(|l| Ok(l.to_string()));
+            let scrape = prometheus_parse::Scrape::parse(lines).expect("parses");
+            let mut per_route: std::collections::HashMap<String, f64> =
+                std::collections::HashMap::new();
+            for sample in &scrape.samples {
+                if !sample.metric.starts_with("kong_http")
+                    && !sample.metric.starts_with("kong_request")
+                {
+                    continue;
+                }
+                let value = match &sample.value {
+                    prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => *v,
+                    prometheus_parse::Value::Histogram(h) => h.last().map_or(0.0, |b| b.count),
+                    _ => continue,
+                };
+                let mut labels: Vec<(&String, &String)> = sample.labels.iter().collect();
+                labels.sort();
+                let key = format!("{}{labels:?}", sample.metric);
+                let before = last.insert(key, value).unwrap_or(0.0);
+                let inc = if value >= before {
+                    value - before
+                } else {
+                    value
+                };
+                let route = sample.labels.get("route").unwrap_or("").to_string();
+                *per_route.entry(route).or_insert(0.0) += inc;
+            }
+            black_box(per_route.len())
+        })
+    });
     g.bench_function("ingest_first_scrape", |b| {
         b.iter(|| {
             let mut fresh =

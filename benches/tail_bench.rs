@@ -3,9 +3,11 @@
 //!   `tail -n +1` on the same file, warm page cache.
 //! - `steady`: CPU of following a file written at a fixed line rate by a separate process,
 //!   against GNU `tail -F` following the same kind of writer; plus handoff latency.
+//! - `wake`: latency of the first line after a quiet spell that followed a burst (the watches
+//!   are paused during bursts; this checks they come back).
 //! - `idle`: CPU and wake-ups over a quiet period, against `tail -F`.
 //!
-//! `cargo bench --bench tail_bench -- [throughput|steady|idle]... [--mib N] [--rate N]
+//! `cargo bench --bench tail_bench -- [throughput|steady|wake|idle]... [--mib N] [--rate N]
 //! [--lines N] [--idle-secs N]`. Without a mode, all three run.
 
 use std::fs::{self, File, OpenOptions};
@@ -45,12 +47,17 @@ fn main() {
             "--rate" => opts.rate = num(),
             "--lines" => opts.lines = num(),
             "--idle-secs" => opts.idle_secs = num(),
-            "throughput" | "steady" | "idle" => opts.modes.push(arg.clone()),
+            "throughput" | "steady" | "idle" | "wake" => opts.modes.push(arg.clone()),
             _ => {} // cargo passes --bench
         }
     }
     if opts.modes.is_empty() {
-        opts.modes = vec!["throughput".into(), "steady".into(), "idle".into()];
+        opts.modes = vec![
+            "throughput".into(),
+            "steady".into(),
+            "wake".into(),
+            "idle".into(),
+        ];
     }
     let dir = tempfile::tempdir().expect("tempdir");
     for mode in &opts.modes {
@@ -58,6 +65,7 @@ fn main() {
             "throughput" => throughput(dir.path(), opts.mib),
             "steady" => steady(dir.path(), opts.rate, opts.lines),
             "idle" => idle(dir.path(), opts.idle_secs),
+            "wake" => wake(dir.path()),
             _ => unreachable!(),
         }
     }
@@ -356,6 +364,18 @@ fn idle(dir: &Path, secs: u64) {
     let (tx, rx) = sync_channel(64);
     let handle = spawn_tail(TailSpec::new(path.to_string_lossy()), tx).expect("spawn");
     while !matches!(rx.recv(), Ok(TailEvent::BackfillDone)) {}
+    // A second tail, over a glob whose file is rotated just before the quiet spell: letting
+    // the old file go (after rotate_wait) happens during the measurement.
+    let glob_dir = dir.join("idle-glob");
+    fs::create_dir_all(&glob_dir).expect("mkdir");
+    fs::write(glob_dir.join("a.log"), b"one\n").expect("create");
+    let (gtx, grx) = sync_channel(64);
+    let pattern = glob_dir.join("*.log");
+    let glob_handle = spawn_tail(TailSpec::new(pattern.to_string_lossy()), gtx).expect("spawn");
+    while !matches!(grx.recv(), Ok(TailEvent::BackfillDone)) {}
+    fs::rename(glob_dir.join("a.log"), glob_dir.join("a.log.1")).expect("rotate");
+    fs::write(glob_dir.join("a.log"), b"two\n").expect("create");
+    while !matches!(grx.recv(), Ok(TailEvent::Lines { .. })) {}
     let mut peer = Command::new("tail")
         .args(["-F", "-n", "0"])
         .arg(&path)
@@ -377,7 +397,8 @@ fn idle(dir: &Path, secs: u64) {
     let _ = peer.kill();
     let _ = peer.wait();
     drop(handle);
-    println!("idle: {secs} s without writes");
+    drop(glob_handle);
+    println!("idle: {secs} s without writes (gatewatch: one file, and one glob just rotated)");
     println!(
         "  gatewatch tail: cpu {:.4} s = {:.4}% of one core; {} context switches ({:.2}/s)",
         cpu,
@@ -391,5 +412,50 @@ fn idle(dir: &Path, secs: u64) {
         100.0 * peer_cpu / secs as f64,
         peer_sw,
         peer_sw as f64 / secs as f64
+    );
+}
+
+fn wake(dir: &Path) {
+    let path = dir.join("wake.log");
+    fs::write(&path, b"").expect("create");
+    let (tx, rx) = sync_channel(64);
+    let handle = spawn_tail(TailSpec::new(path.to_string_lossy()), tx).expect("spawn");
+    while !matches!(rx.recv(), Ok(TailEvent::BackfillDone)) {}
+    let mut file = OpenOptions::new().append(true).open(&path).expect("open");
+    let mut buf = Vec::new();
+    let mut latencies = Vec::new();
+    for round in 0..20u64 {
+        // A burst (the tailer goes hot and pauses its watches), then quiet, then one line.
+        for n in 0..2000 {
+            buf.clear();
+            log_line(round * 10_000 + n, &mut buf);
+            file.write_all(&buf).expect("write");
+        }
+        let mut seen = 0;
+        while seen < 2000 {
+            if let Ok(TailEvent::Lines { data, .. }) = rx.recv() {
+                seen += memchr::memchr_iter(b'\n', &data).count();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(400));
+        let written = Instant::now();
+        file.write_all(b"after the quiet\n").expect("write");
+        loop {
+            match rx.recv() {
+                Ok(TailEvent::Lines { data, .. }) if data.ends_with(b"after the quiet\n") => break,
+                Ok(_) => {}
+                Err(_) => panic!("tail ended"),
+            }
+        }
+        latencies.push(written.elapsed().as_secs_f64() * 1e3);
+    }
+    drop(handle);
+    latencies.sort_by(f64::total_cmp);
+    println!("wake: first line after 400 ms of quiet following a burst of 2000 lines, 20 rounds");
+    println!(
+        "  latency: min {:.2} ms, median {:.2} ms, max {:.2} ms",
+        latencies[0],
+        latencies[latencies.len() / 2],
+        latencies[latencies.len() - 1]
     );
 }

@@ -7,6 +7,7 @@ use clap::Parser;
 use gatewatch::cli::Cli;
 
 fn main() -> ExitCode {
+    gatewatch::diagnostics::mark_start();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -42,6 +42,7 @@ impl Session {
                 insecure_skip_verify: false,
                 max_body: DEFAULT_MAX_BODY,
                 generic: None,
+                options: None,
             })));
             plan.sources.push(SourcePlan::Log(LogPlan {
                 spec: crate::model::source::SourceSpec {

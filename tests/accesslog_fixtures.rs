@@ -2,11 +2,11 @@
 //! README's table and against an independent field count of the raw file; routes against the
 //! README's route list.
 
-mod common;
+mod accesslog_support;
 
 use std::collections::BTreeMap;
 
-use common::{aggregate_file, fixture, readme_counts, readme_routes, status_counts};
+use accesslog_support::{aggregate_file, fixture, readme_counts, readme_routes, status_counts};
 use gatewatch::model::status::Responder;
 use gatewatch::parse::accesslog::{FormatChoice, FormatName, LogFormat};
 
@@ -90,7 +90,7 @@ fn caddy_json_counts_routes_and_attribution() {
         assert_eq!(got, want);
         assert_eq!(got, json_status_by_grep(&text));
         assert_eq!(run.routes, readme_routes().unwrap());
-        let m = common::route_status_responder(&run.batch);
+        let m = accesslog_support::route_status_responder(&run.batch);
         assert_eq!(count(&m, "GET /v1/inventory", 502, Responder::Gateway), 10);
         assert_eq!(count(&m, "GET /v1/slow", 504, Responder::Gateway), 5);
         assert_eq!(count(&m, "GET /v1/limited", 429, Responder::Upstream), 10);
@@ -147,7 +147,7 @@ fn haproxy_counts_skip_notices_and_attribute_the_limiter() {
         assert_eq!(got, want);
         assert_eq!(got, by_field);
         assert_eq!(run.routes, readme_routes().unwrap());
-        let m = common::route_status_responder(&run.batch);
+        let m = accesslog_support::route_status_responder(&run.batch);
         assert_eq!(count(&m, "GET /v1/search", 429, Responder::Gateway), 15);
         assert_eq!(count(&m, "GET /v1/limited", 429, Responder::Upstream), 10);
         assert_eq!(count(&m, "GET /v1/inventory", 503, Responder::Gateway), 10);
@@ -171,9 +171,9 @@ fn nginx_json_counts_via_detection_and_via_its_log_format() {
     let bytes = text.as_bytes();
     let compiled = LogFormat::nginx(NGINX_JSON_FORMAT).unwrap();
     let runs = [
-        common::aggregate_file(&path, Some(FormatName::NginxJson)),
-        common::aggregate_file(&path, None),
-        common::aggregate_bytes(bytes, FormatChoice::Fixed(compiled)),
+        accesslog_support::aggregate_file(&path, Some(FormatName::NginxJson)),
+        accesslog_support::aggregate_file(&path, None),
+        accesslog_support::aggregate_bytes(bytes, FormatChoice::Fixed(compiled)),
     ];
     for run in runs {
         assert!(matches!(
@@ -185,7 +185,7 @@ fn nginx_json_counts_via_detection_and_via_its_log_format() {
         assert_eq!(got, want);
         assert_eq!(got, json_status_by_grep(&text));
         assert_eq!(run.routes, readme_routes().unwrap());
-        let m = common::route_status_responder(&run.batch);
+        let m = accesslog_support::route_status_responder(&run.batch);
         assert_eq!(
             count(&m, "GET /v1/search", 429, Responder::Gateway),
             15,

@@ -49,7 +49,7 @@ async fn exit_codes_follow_the_results() {
     let healthy = write_config(
         &dir,
         &format!(
-            "[scrape]\nignored = true\n\n[[checks]]\nname = \"ok\"\nurl = \"http://{addr}/ok\"\njson = [{{ pointer = \"/status\", equals = \"ok\" }}]\n"
+            "[dashboard]\nwindow = \"1m\"\n\n[[checks]]\nname = \"ok\"\nurl = \"http://{addr}/ok\"\njson = [{{ pointer = \"/status\", equals = \"ok\" }}]\n"
         ),
     );
     assert_eq!(

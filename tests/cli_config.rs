@@ -144,3 +144,29 @@ fn a_down_target_is_reported_failing_with_exit_1() {
         "{text}"
     );
 }
+
+#[test]
+fn config_check_reports_bad_team_runbooks_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let books = dir.path().join("runbooks");
+    std::fs::create_dir(&books).unwrap();
+    std::fs::write(
+        books.join("broken.md"),
+        "+++\nid = \"team-502\"\ntitle = 42\n+++\nbody\n",
+    )
+    .unwrap();
+    let path = dir.path().join("gw.toml");
+    std::fs::write(
+        &path,
+        format!("runbooks_dir = {:?}\n", books.display().to_string()),
+    )
+    .unwrap();
+    let out = gatewatch()
+        .args(["config", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.md:3:"), "{err}");
+}

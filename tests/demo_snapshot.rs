@@ -61,7 +61,9 @@ fn assert_schema(doc: &Value) {
             let v = &r["latency_ms"][p];
             assert!(v.is_null() || v.as_f64().unwrap() >= 0.0);
         }
-        assert!(["exact", "class_only"].contains(&r["status_detail"].as_str().unwrap()));
+        assert!(
+            ["exact", "class_only", "totals_only"].contains(&r["status_detail"].as_str().unwrap())
+        );
     }
 }
 

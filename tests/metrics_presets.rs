@@ -248,3 +248,100 @@ fn auto_says_when_nothing_matches_and_retries_next_scrape() {
     assert!(out.notes.iter().any(|n| n.contains("picked automatically")));
     assert!(MetricsMapper::new(PresetChoice::Named("nope"), None).is_err());
 }
+
+mod properties {
+    use super::*;
+    use gatewatch::parse::presets::PRESET_NAMES;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn no_preset_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            for name in PRESET_NAMES.iter().filter(|n| **n != "generic") {
+                let mut m = mapper(name, PresetOptions::default());
+                let _ = m.ingest(&body, gatewatch::model::time::Timestamp(0), &ParseOptions::default());
+                let _ = m.ingest(&body, gatewatch::model::time::Timestamp(1), &ParseOptions::default());
+            }
+        }
+
+        #[test]
+        fn monotone_counters_sum_to_last_minus_first(
+            steps in proptest::collection::vec((0u64..1000, 0usize..3), 2..12),
+            route in "[a-z/{}=,\" ]{1,12}",
+        ) {
+            // One route, three status series growing by arbitrary steps: the increases over
+            // all scrapes add up to exactly the growth, whatever the label value holds.
+            let escaped = route.replace('\\', "\\\\").replace('"', "\\\"");
+            let mut values = [0u64; 3];
+            let mut m = mapper("kong", PresetOptions::default());
+            let body = |v: &[u64; 3]| {
+                (0..3)
+                    .map(|i| format!("kong_http_requests_total{{route=\"{escaped}\",code=\"20{i}\",source=\"service\"}} {}\n", v[i]))
+                    .collect::<String>()
+            };
+            ingest(&mut m, &body(&values), 0);
+            let mut total = 0;
+            for (k, (step, which)) in steps.iter().enumerate() {
+                values[*which] += step;
+                let out = ingest(&mut m, &body(&values), (k as i64 + 1) * 1000);
+                total += out.batch.deltas.iter().map(|d| d.requests()).sum::<u64>();
+            }
+            prop_assert_eq!(total, steps.iter().map(|s| s.0).sum::<u64>());
+        }
+    }
+}
+
+#[test]
+fn a_gateway_without_the_preset_families_says_so() {
+    // Kong 3.x with status_code_metrics off exports only node-level families.
+    let t = "kong_nginx_requests_total{node_id=\"n1\",subsystem=\"http\"} {n}\nkong_datastore_reachable 1\n";
+    let mut m = MetricsMapper::new(PresetChoice::Auto, None).unwrap();
+    let first = ingest(&mut m, &t.replace("{n}", "5"), 0);
+    assert_eq!(m.preset_name(), Some("kong"));
+    assert!(first
+        .notes
+        .iter()
+        .any(|n| n.contains("none of the families the kong preset reads")));
+    let out = ingest(&mut m, &t.replace("{n}", "9"), 10_000);
+    assert!(out.batch.deltas.is_empty());
+}
+
+#[test]
+fn traefik_router_429s_beyond_the_services_are_the_gateways() {
+    // Router saw 10 new 429s, its service only 3 (the upstream's own): 7 are the RateLimit
+    // middleware's. A second router shares service "shared@file", so it cannot be split.
+    let t = "traefik_router_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",router=\"api@file\",service=\"api-svc@file\"} {n}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"api@file\",service=\"api-svc@file\"} {r}\n\
+traefik_service_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",service=\"api-svc@file\"} {n}\n\
+traefik_service_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",service=\"api-svc@file\"} {s}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"a@file\",service=\"shared@file\"} {r}\n\
+traefik_router_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",router=\"b@file\",service=\"shared@file\"} {r}\n\
+traefik_service_requests_total{code=\"429\",method=\"GET\",protocol=\"http\",service=\"shared@file\"} {s}\n";
+    let body = |n: u64, r: u64, s: u64| {
+        t.replace("{n}", &n.to_string())
+            .replace("{r}", &r.to_string())
+            .replace("{s}", &s.to_string())
+    };
+    let mut m = mapper("traefik", PresetOptions::default());
+    ingest(&mut m, &body(100, 5, 1), 0);
+    let out = ingest(&mut m, &body(130, 15, 4), 10_000);
+    let api = delta(&out.batch, "api@file");
+    assert_eq!(count_of(api, Status::Code(429), Responder::Gateway), 7);
+    assert_eq!(count_of(api, Status::Code(429), Responder::Upstream), 3);
+    assert_eq!(count_of(api, Status::Code(200), Responder::Unknown), 30);
+    let sat = api.saturation.as_ref().unwrap();
+    assert!((sat.value - 7.0 / 40.0).abs() < 1e-12);
+    assert!(sat.signal.contains("router minus service"));
+    let a = delta(&out.batch, "a@file");
+    assert_eq!(
+        count_of(a, Status::Code(429), Responder::Unknown),
+        10,
+        "shared service: no split"
+    );
+    assert!(
+        !routes(&out.batch).contains(&"api-svc@file".to_string()),
+        "services are not rows"
+    );
+}

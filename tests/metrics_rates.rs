@@ -280,3 +280,28 @@ fn configured_limit_gives_saturation_from_the_observed_rate() {
     assert!((s.value - 0.75).abs() < 1e-12, "3 rps of 4");
     assert!(s.signal.contains("configured limit"));
 }
+
+#[test]
+fn label_order_changes_do_not_make_a_new_series() {
+    let mut m = mapper("kong", PresetOptions::default());
+    let a = |v: u64| {
+        format!("kong_http_requests_total{{route=\"r\",code=\"200\",source=\"service\"}} {v}\n")
+    };
+    let b = |v: u64| {
+        format!("kong_http_requests_total{{source=\"service\",code=\"200\",route=\"r\"}} {v}\n")
+    };
+    ingest(&mut m, &a(10), 0);
+    assert_eq!(
+        delta(&ingest(&mut m, &b(15), 1_000).batch, "r").requests(),
+        5
+    );
+    assert_eq!(
+        delta(&ingest(&mut m, &b(17), 2_000).batch, "r").requests(),
+        2
+    );
+    assert_eq!(
+        delta(&ingest(&mut m, &a(20), 3_000).batch, "r").requests(),
+        3
+    );
+    assert_eq!(m.tracked_series(), 1);
+}

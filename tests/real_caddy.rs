@@ -6,7 +6,6 @@
 mod live;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use gatewatch::model::route::RouteKey;
 use gatewatch::model::time::Timestamp;
@@ -50,7 +49,7 @@ async fn caddy_counts_per_status_equal_what_was_sent() {
     let log = dir.path().join("caddy.log");
     let mut caddy = ProcessGuard::spawn(
         "caddy",
-        Command::new("caddy")
+        command("caddy")
             .args(["run", "--adapter", "caddyfile", "--config"])
             .arg(&cfg)
             .env("HOME", dir.path())

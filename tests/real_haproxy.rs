@@ -6,7 +6,6 @@
 mod live;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use gatewatch::model::status::Status;
 use gatewatch::model::time::Timestamp;
@@ -52,7 +51,7 @@ async fn haproxy_counts_per_backend_and_class_equal_what_was_sent() {
     let log = dir.path().join("haproxy.log");
     let mut haproxy = ProcessGuard::spawn(
         "haproxy",
-        Command::new("haproxy").arg("-db").arg("-f").arg(&cfg),
+        command("haproxy").arg("-db").arg("-f").arg(&cfg),
         &log,
     );
     let client = reqwest::Client::builder()

@@ -48,7 +48,12 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     let keymap = keymap_for(&plan)?;
     let hints = keymap.hints();
     let refresh = plan.refresh.max(Duration::from_millis(100));
+    let runbooks = crate::runbook::load(plan.runbooks_dir.as_deref());
+    for d in &runbooks.diagnostics {
+        tracing::warn!("runbooks: {d}");
+    }
     let mut session = Session::start(plan).await?;
+    let base_url = session.plan.base_url.clone();
     // The probe dialog: its answers come back on a channel of their own.
     let probe_cfg = std::sync::Arc::new(crate::model::check::ProbeConfig {
         base_url: session.plan.base_url.clone(),
@@ -143,7 +148,12 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             session.drain(DRAIN_LIMIT);
         }
         let size = guard.terminal.size()?;
-        let view = DashboardView::build(&session.store, now(), size.width, size.height, &hints);
+        let ctx = crate::view::ViewContext {
+            keys: &hints,
+            catalog: Some(&runbooks.catalog),
+            base_url: base_url.as_deref(),
+        };
+        let view = DashboardView::build_with(&session.store, now(), size.width, size.height, &ctx);
         if view.layout.table_rows != table_rows {
             table_rows = view.layout.table_rows;
             session.store.apply(Event::Resized { table_rows }, now());
@@ -157,6 +167,10 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                     .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
             guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
+            if last_view.is_none() {
+                let ms = crate::diagnostics::since_start().as_secs_f64() * 1000.0;
+                tracing::info!("first frame drawn {ms:.1} ms after start");
+            }
             last_draw = Instant::now();
             if let Some(at) = key_at {
                 tracing::debug!(

@@ -125,6 +125,9 @@ pub struct ScrapeConfig {
     pub max_body: Option<usize>,
     /// With `preset = "generic"`: which families and labels mean what (docs/metrics.md).
     pub generic: Option<crate::parse::presets::generic::GenericMapping>,
+    /// Per-gateway tuning: HAProxy deny status and stick tables, Caddy's route name, configured
+    /// rate limits (docs/metrics.md).
+    pub options: Option<crate::parse::presets::PresetOptions>,
 }
 
 fn default_preset() -> Spanned<String> {

@@ -112,6 +112,26 @@ impl LatencyHistogram {
             self.total = other.total;
             return true;
         }
+        // Common once warmed up: every bucket of `other` already exists here; add in place.
+        let mut positions = Vec::new();
+        let mut from = 0;
+        let in_place = other.counts.iter().all(|&(i, _)| {
+            match self.counts[from..].binary_search_by_key(&i, |&(j, _)| j) {
+                Ok(p) => {
+                    positions.push(from + p);
+                    from += p + 1;
+                    true
+                }
+                Err(_) => false,
+            }
+        });
+        if in_place {
+            for (&pos, &(_, n)) in positions.iter().zip(&other.counts) {
+                self.counts[pos].1 += n;
+            }
+            self.total += other.total;
+            return true;
+        }
         let mut merged = Vec::with_capacity(self.counts.len() + other.counts.len());
         let (mut a, mut b) = (
             self.counts.iter().peekable(),

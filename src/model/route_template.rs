@@ -174,24 +174,38 @@ pub fn collapse_ids(path: &str, out: &mut String) {
         out.push('/');
         return;
     }
-    let mut first = true;
-    for seg in path.split('/') {
-        if !first {
-            out.push('/');
+    let b = path.as_bytes();
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr(b'/', &b[start..]).map_or(b.len(), |i| start + i);
+        // Slash positions are char boundaries, so the slice is valid UTF-8.
+        let seg = &path[start..end];
+        if !seg.is_empty() {
+            push_segment(seg, out);
         }
-        first = false;
-        if seg.is_empty() {
-            continue;
+        if end == b.len() {
+            break;
         }
-        match seg.rfind('.') {
-            // `12345.json` → `{id}.json`; `report.v2.pdf` stays.
-            Some(dot) if dot > 0 && is_id_like(&seg[..dot]) && is_extension(&seg[dot + 1..]) => {
-                out.push_str(ID);
-                out.push_str(&seg[dot..]);
-            }
-            _ if is_id_like(seg) => out.push_str(ID),
-            _ => out.push_str(seg),
+        out.push('/');
+        start = end + 1;
+    }
+}
+
+fn push_segment(seg: &str, out: &mut String) {
+    let first = seg.as_bytes()[0];
+    // Fast path: a word under 16 bytes starting with a letter, without digits, is never an id.
+    if first.is_ascii_alphabetic() && seg.len() < 16 && !seg.bytes().any(|c| c.is_ascii_digit()) {
+        out.push_str(seg);
+        return;
+    }
+    match memchr::memrchr(b'.', seg.as_bytes()) {
+        // `12345.json` → `{id}.json`; `report.v2.pdf` stays.
+        Some(dot) if dot > 0 && is_id_like(&seg[..dot]) && is_extension(&seg[dot + 1..]) => {
+            out.push_str(ID);
+            out.push_str(&seg[dot..]);
         }
+        _ if is_id_like(seg) => out.push_str(ID),
+        _ => out.push_str(seg),
     }
 }
 

@@ -33,7 +33,12 @@ pub fn for_plan(plan: &ScrapePlan) -> Result<Box<dyn Ingest>, String> {
         "auto" => PresetChoice::Auto,
         name => PresetChoice::Named(name),
     };
-    let mapper = MetricsMapper::new(choice, plan.generic.clone()).map_err(|e| e.to_string())?;
+    let mut mapper = MetricsMapper::new(choice, plan.generic.clone()).map_err(|e| e.to_string())?;
+    if let Some(options) = &plan.options {
+        mapper = mapper
+            .with_options(options.clone())
+            .map_err(|e| e.to_string())?;
+    }
     Ok(Box::new(MapperIngest {
         mapper,
         opts: ParseOptions {

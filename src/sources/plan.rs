@@ -22,6 +22,7 @@ pub struct ScrapePlan {
     pub insecure_skip_verify: bool,
     pub max_body: usize,
     pub generic: Option<crate::parse::presets::generic::GenericMapping>,
+    pub options: Option<crate::parse::presets::PresetOptions>,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +114,7 @@ fn scrape_plan(taken: &[SourcePlan], c: &ScrapeConfig) -> ScrapePlan {
         insecure_skip_verify: c.insecure_skip_verify,
         max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
         generic: c.generic.clone(),
+        options: c.options.clone(),
     }
 }
 
@@ -191,6 +193,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 insecure_skip_verify: false,
                 max_body: None,
                 generic: None,
+                options: None,
             };
             let p = scrape_plan(&sources, &c);
             sources.push(SourcePlan::Scrape(Box::new(p)));

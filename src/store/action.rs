@@ -13,6 +13,14 @@ pub enum Action {
     ToggleHelp,
     /// Close whatever overlay is open.
     Dismiss,
+    /// Show the runbook for the selected route's error (in small panes, instead of the detail).
+    ToggleRunbook,
+    /// The runbook of the route's next / previous error code.
+    NextError,
+    PrevError,
+    /// Scroll the runbook pane.
+    RunbookDown,
+    RunbookUp,
     // The probe dialog (ProbeSend … ProbeToggleCors act only while it is open).
     OpenProbe,
     ProbeSend,
@@ -47,6 +55,12 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "quit",
         hint: "quit",
         description: "Quit gatewatch",
+    },
+    ActionInfo {
+        action: Action::ToggleRunbook,
+        name: "toggle_runbook",
+        hint: "runbook",
+        description: "Show the runbook for the selected route's error",
     },
     ActionInfo {
         action: Action::SelectNext,
@@ -89,6 +103,30 @@ pub const ACTIONS: &[ActionInfo] = &[
         name: "page_up",
         hint: "page up",
         description: "Move the selection one page up",
+    },
+    ActionInfo {
+        action: Action::NextError,
+        name: "next_error",
+        hint: "next code",
+        description: "Runbook of the route's next error code",
+    },
+    ActionInfo {
+        action: Action::PrevError,
+        name: "prev_error",
+        hint: "prev code",
+        description: "Runbook of the route's previous error code",
+    },
+    ActionInfo {
+        action: Action::RunbookDown,
+        name: "runbook_down",
+        hint: "scroll",
+        description: "Scroll the runbook down",
+    },
+    ActionInfo {
+        action: Action::RunbookUp,
+        name: "runbook_up",
+        hint: "scroll up",
+        description: "Scroll the runbook up",
     },
     ActionInfo {
         action: Action::Dismiss,

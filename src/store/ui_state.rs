@@ -6,6 +6,10 @@ use crate::model::route::RouteKey;
 use super::action::Action;
 use super::ranking::RankedRow;
 
+/// A multiple of every count from 1 to 12: stepping back from the first error code lands on
+/// the last one for any route with up to 12 error codes (the view takes the choice modulo).
+const CHOICE_WRAP: usize = 27_720;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
     pub selected: Option<RouteKey>,
@@ -14,6 +18,11 @@ pub struct UiState {
     pub help_open: bool,
     /// Rows the route table showed last, for page moves.
     pub page_rows: usize,
+    /// The runbook pane replaces the detail pane (small terminals) or is shown beside it.
+    pub runbook_open: bool,
+    /// Which of the selected route's error codes the runbook is for (0 = the most frequent).
+    pub runbook_choice: usize,
+    pub runbook_scroll: usize,
 }
 
 impl Default for UiState {
@@ -23,6 +32,9 @@ impl Default for UiState {
             selected_index: 0,
             help_open: false,
             page_rows: 10,
+            runbook_open: false,
+            runbook_choice: 0,
+            runbook_scroll: 0,
         }
     }
 }
@@ -56,7 +68,38 @@ impl UiState {
                 None
             }
             Action::Dismiss => {
-                self.help_open = false;
+                if self.help_open {
+                    self.help_open = false;
+                } else {
+                    self.runbook_open = false;
+                }
+                None
+            }
+            Action::ToggleRunbook => {
+                self.runbook_open = !self.runbook_open;
+                self.runbook_scroll = 0;
+                None
+            }
+            Action::NextError => {
+                self.runbook_choice += 1;
+                self.runbook_scroll = 0;
+                None
+            }
+            Action::PrevError => {
+                // Wraps through the route's codes (the view takes it modulo their count).
+                self.runbook_choice = self
+                    .runbook_choice
+                    .checked_sub(1)
+                    .unwrap_or(CHOICE_WRAP - 1);
+                self.runbook_scroll = 0;
+                None
+            }
+            Action::RunbookDown => {
+                self.runbook_scroll += 3;
+                None
+            }
+            Action::RunbookUp => {
+                self.runbook_scroll = self.runbook_scroll.saturating_sub(3);
                 None
             }
             Action::Quit => None,
@@ -65,6 +108,10 @@ impl UiState {
         };
         if let Some(i) = target {
             if let Some(row) = rows.get(i) {
+                if self.selected.as_ref() != Some(&row.key) {
+                    self.runbook_choice = 0;
+                    self.runbook_scroll = 0;
+                }
                 self.selected = Some(row.key.clone());
                 self.selected_index = i;
             }

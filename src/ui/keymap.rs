@@ -54,6 +54,13 @@ impl Key {
             }
         }
         let mut chars = rest.chars();
+        if rest == "space" {
+            return Ok(Key {
+                code: KeyName::Char(' '),
+                ctrl,
+                alt,
+            });
+        }
         let code = match (chars.next(), chars.next()) {
             (Some(c), None) => KeyName::Char(c),
             _ => KeyName::Named(
@@ -79,6 +86,7 @@ impl Key {
 
     pub fn label(&self) -> String {
         let base = match &self.code {
+            KeyName::Char(' ') => "space".to_string(),
             KeyName::Char(c) => c.to_string(),
             KeyName::Named(n) => match *n {
                 "up" => "↑".into(),

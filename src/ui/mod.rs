@@ -66,14 +66,38 @@ pub fn draw(frame: &mut Frame, view: &DashboardView, theme: &Theme) {
         }),
         DetailPlacement::Hidden => None,
     };
-    if let Some(rect) = detail {
-        frame.render_widget(
+    match (l.detail, &view.runbook, detail) {
+        // Wide: detail on top, the runbook below it in the right-hand column.
+        (DetailPlacement::Right, Some(rb), Some(rect)) => {
+            let top_h = (rect.height * 2 / 5).max(6).min(rect.height);
+            let top = Rect {
+                height: top_h,
+                ..rect
+            };
+            let bottom = Rect {
+                y: rect.y + top_h,
+                height: rect.height - top_h,
+                ..rect
+            };
+            frame.render_widget(
+                detail::Detail {
+                    view: view.detail.as_ref(),
+                    theme,
+                },
+                top,
+            );
+            draw_runbook(frame, rb, theme, bottom);
+        }
+        // Small: the runbook replaces the detail pane while it is open.
+        (DetailPlacement::Below, Some(rb), Some(rect)) => draw_runbook(frame, rb, theme, rect),
+        (_, _, Some(rect)) => frame.render_widget(
             detail::Detail {
                 view: view.detail.as_ref(),
                 theme,
             },
             rect,
-        );
+        ),
+        _ => {}
     }
     if area.height > l.header_rows + 1 {
         let footer = Rect {
@@ -95,4 +119,33 @@ pub fn draw(frame: &mut Frame, view: &DashboardView, theme: &Theme) {
     if let Some(probe) = &view.probe {
         frame.render_widget(probe_dialog::ProbeDialog { view: probe, theme }, area);
     }
+}
+
+fn draw_runbook(
+    frame: &mut Frame,
+    rb: &crate::view::runbook::RunbookPaneView,
+    theme: &Theme,
+    rect: Rect,
+) {
+    use ratatui::text::Span;
+    use ratatui::widgets::{Block, Borders};
+    let styles = runbook_pane::RunbookStyles::from_theme(theme);
+    let inner_h = rect.height.saturating_sub(2);
+    let inner_w = rect.width.saturating_sub(2);
+    let scroll = rb
+        .scroll
+        .min(runbook_pane::max_scroll(&rb.lines, inner_w, inner_h));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(theme::Role::Border))
+        .title(Span::styled(
+            format!(" {} ", rb.title),
+            theme.style(theme::Role::Title),
+        ));
+    frame.render_widget(
+        runbook_pane::RunbookPane::new(&rb.lines, &styles)
+            .scroll(scroll)
+            .block(block),
+        rect,
+    );
 }

@@ -16,10 +16,26 @@ fn render(
     theme: &Theme,
     prepare: impl FnOnce(&mut crate::store::Store, crate::model::time::Timestamp),
 ) -> String {
+    render_with(width, height, theme, false, prepare)
+}
+
+fn render_with(
+    width: u16,
+    height: u16,
+    theme: &Theme,
+    with_runbooks: bool,
+    prepare: impl FnOnce(&mut crate::store::Store, crate::model::time::Timestamp),
+) -> String {
     let (mut store, now) = incident_store();
     prepare(&mut store, now);
     let keys = Keymap::load(None).unwrap().hints();
-    let view = DashboardView::build(&store, now, width, height, &keys);
+    let loaded = crate::runbook::load::shipped();
+    let ctx = crate::view::ViewContext {
+        keys: &keys,
+        catalog: with_runbooks.then_some(&loaded.catalog),
+        base_url: Some("https://api.example.test"),
+    };
+    let view = DashboardView::build_with(&store, now, width, height, &ctx);
     let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
     term.draw(|f| super::draw(f, &view, theme)).unwrap();
     let buf = term.backend().buffer().clone();
@@ -78,4 +94,41 @@ fn tiny_terminal_does_not_panic() {
     for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (79, 23)] {
         let _ = render(w, h, &theme, |_, _| {});
     }
+}
+
+#[test]
+fn runbook_pane_80x24_replaces_the_detail() {
+    let theme = Theme::shipped("default", false).unwrap();
+    let screen = render_with(80, 24, &theme, true, |s, now| {
+        // The worst route is the metrics route with 502s; open its runbook.
+        s.apply(Event::Action(Action::ToggleRunbook), now);
+    });
+    assert!(screen.contains("runbook · 502"), "{screen}");
+    assert!(screen.contains("502 Bad Gateway"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn runbook_pane_160x48_beside_the_detail_with_evidence() {
+    let theme = Theme::shipped("default", false).unwrap();
+    let screen = render_with(160, 48, &theme, true, |s, now| {
+        s.apply(Event::Action(Action::SelectNext), now);
+    });
+    // The log route GET /v1/inventory: its 502s are all gateway-made, in a burst.
+    assert!(screen.contains("runbook · 502"), "{screen}");
+    assert!(screen.contains("Evidence"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn runbook_cycles_through_the_routes_error_codes() {
+    let theme = Theme::shipped("default", false).unwrap();
+    // GET /v1/search has 429s only among errors: one code, no cycling hint.
+    let screen = render_with(80, 24, &theme, true, |s, now| {
+        s.apply(Event::Action(Action::SelectNext), now);
+        s.apply(Event::Action(Action::SelectNext), now);
+        s.apply(Event::Action(Action::ToggleRunbook), now);
+    });
+    assert!(screen.contains("runbook · 429"), "{screen}");
+    assert!(!screen.contains("←/→"), "{screen}");
 }

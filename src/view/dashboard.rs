@@ -8,6 +8,15 @@ use super::detail::{self, RouteDetailView};
 use super::header::{self, HeaderView};
 use super::layout::{DashboardLayout, DetailPlacement};
 use super::routes::{self, RouteTableView};
+use super::runbook::{self, RunbookPaneView};
+
+/// What the view needs besides the store: key hints, the runbook catalog, the probe base URL.
+#[derive(Clone, Copy, Default)]
+pub struct ViewContext<'a> {
+    pub keys: &'a [KeyHint],
+    pub catalog: Option<&'a crate::runbook::Catalog>,
+    pub base_url: Option<&'a str>,
+}
 
 /// A key binding as the footer and the help overlay show it.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,13 +35,36 @@ pub struct DashboardView {
     pub detail: Option<RouteDetailView>,
     pub footer: Vec<KeyHint>,
     pub help: Option<Vec<KeyHint>>,
+    /// The runbook pane: beside the detail on wide screens, instead of it when opened in
+    /// small ones.
+    pub runbook: Option<RunbookPaneView>,
     /// The probe dialog, drawn over everything else while open.
     pub probe: Option<super::probe::ProbeDialogView>,
 }
 
 impl DashboardView {
     pub fn build(store: &Store, now: Timestamp, width: u16, height: u16, keys: &[KeyHint]) -> Self {
-        let layout = DashboardLayout::for_size(width, height);
+        Self::build_with(
+            store,
+            now,
+            width,
+            height,
+            &ViewContext {
+                keys,
+                ..ViewContext::default()
+            },
+        )
+    }
+
+    pub fn build_with(
+        store: &Store,
+        now: Timestamp,
+        width: u16,
+        height: u16,
+        ctx: &ViewContext<'_>,
+    ) -> Self {
+        let keys = ctx.keys;
+        let layout = DashboardLayout::for_size_with(width, height, store.ui.runbook_open);
         let ranked = ranked_rows(store, now);
         let table = routes::build(
             store,
@@ -48,7 +80,23 @@ impl DashboardView {
                 .and_then(|i| ranked.get(i))
                 .map(|row| detail::build(store, row, now)),
         };
+        let wants_runbook = match layout.detail {
+            DetailPlacement::Right => true,
+            DetailPlacement::Below => store.ui.runbook_open,
+            DetailPlacement::Hidden => false,
+        };
+        let runbook = match (
+            wants_runbook,
+            ctx.catalog,
+            table.selected.and_then(|i| ranked.get(i)),
+        ) {
+            (true, Some(catalog), Some(row)) => {
+                Some(runbook::build(store, row, now, catalog, ctx.base_url))
+            }
+            _ => None,
+        };
         DashboardView {
+            runbook,
             layout,
             header: header::build(store, now),
             table,

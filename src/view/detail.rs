@@ -89,6 +89,9 @@ pub fn build(store: &Store, row: &RankedRow, now: Timestamp) -> RouteDetailView 
             if source.status_detail == StatusDetail::ClassOnly {
                 notes.push("class only: this source reports 1xx–5xx, not exact codes".into());
             }
+            if source.status_detail == StatusDetail::TotalsOnly {
+                notes.push("totals only: this source reports request counts, no statuses".into());
+            }
             if source.gateway_only {
                 notes.push("no route label: gateway-level numbers; use logs for routes".into());
             }

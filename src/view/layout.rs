@@ -34,6 +34,11 @@ pub const RATIO_COL: u16 = 6;
 
 impl DashboardLayout {
     pub fn for_size(width: u16, height: u16) -> Self {
+        Self::for_size_with(width, height, false)
+    }
+
+    /// With `runbook_open` in a small terminal, the bottom pane (the runbook) gets more room.
+    pub fn for_size_with(width: u16, height: u16, runbook_open: bool) -> Self {
         let header_rows = 2;
         let footer_rows = 1;
         let body = height.saturating_sub(header_rows + footer_rows);
@@ -41,7 +46,11 @@ impl DashboardLayout {
             let tw = width * 3 / 5;
             (DetailPlacement::Right, tw, body, width - tw, body)
         } else if body >= 14 {
-            let dh = (body * 2 / 5).clamp(7, 12);
+            let dh = if runbook_open {
+                (body * 3 / 5).clamp(7, 30)
+            } else {
+                (body * 2 / 5).clamp(7, 12)
+            };
             (DetailPlacement::Below, width, body - dh, width, dh)
         } else {
             (DetailPlacement::Hidden, width, body, 0, 0)

@@ -7,7 +7,8 @@ pub mod header;
 pub mod layout;
 pub mod probe;
 pub mod routes;
+pub mod runbook;
 pub mod snapshot;
 pub mod snapshot_text;
 
-pub use dashboard::{DashboardView, KeyHint};
+pub use dashboard::{DashboardView, KeyHint, ViewContext};

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::model::status::StatusClass;
 use crate::model::time::Timestamp;
-use crate::model::traffic::StatusDetail;
 use crate::sanitize::sanitize;
 use crate::store::source_state::Health;
 use crate::store::Store;
@@ -197,11 +196,7 @@ pub fn build(store: &Store, now: Timestamp) -> Snapshot {
                 detected: s.stats.detected.clone(),
                 requests: s.requests,
                 bad_lines: s.stats.bad_lines,
-                status_detail: if s.status_detail == StatusDetail::ClassOnly {
-                    "class_only"
-                } else {
-                    "exact"
-                },
+                status_detail: s.status_detail.label(),
             })
             .collect(),
         totals,

@@ -4,7 +4,6 @@
 {
 	admin 127.0.0.1:{ADMIN_PORT}
 	auto_https off
-	persist_config off
 	servers {
 		metrics
 	}

@@ -12,15 +12,34 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{any, get};
 use axum::Router;
 
-/// True when `bin` is on PATH; otherwise prints the loud skip line.
+/// True when `bin` is on PATH (or in /usr/sbin, where Debian puts haproxy); otherwise prints
+/// the loud skip line, or fails when `GATEWATCH_REQUIRE_GATEWAYS` is set (CI).
 pub fn have(bin: &str, test: &str) -> bool {
     let found = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
-        .unwrap_or(false);
+        .unwrap_or(false)
+        || Path::new("/usr/sbin").join(bin).is_file();
     if !found {
+        assert!(
+            std::env::var_os("GATEWATCH_REQUIRE_GATEWAYS").is_none(),
+            "{test}: {bin} not installed and GATEWATCH_REQUIRE_GATEWAYS is set"
+        );
         eprintln!("SKIPPED: {test}: {bin} not installed");
     }
     found
+}
+
+/// The command for `bin`, found on PATH or in /usr/sbin.
+pub fn command(bin: &str) -> Command {
+    let sbin = Path::new("/usr/sbin").join(bin);
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
+        .unwrap_or(false);
+    if !on_path && sbin.is_file() {
+        Command::new(sbin)
+    } else {
+        Command::new(bin)
+    }
 }
 
 /// A port that was free a moment ago on 127.0.0.1 (nothing listens on it afterwards).

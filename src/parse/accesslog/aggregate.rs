@@ -87,6 +87,9 @@ pub struct LogAggregator {
     scratch: String,
     pending_index: FxHashMap<(u32, i64), usize>,
     pending: Vec<Pending>,
+    /// Fast path for time-ordered input: the pending slot of each route in `current_bucket`.
+    current_bucket: i64,
+    current_slots: Vec<u32>,
     counts: LineCounts,
     last_bad: Option<String>,
 }
@@ -111,6 +114,8 @@ impl LogAggregator {
             scratch: String::with_capacity(128),
             pending_index: FxHashMap::default(),
             pending: Vec::new(),
+            current_bucket: i64::MIN,
+            current_slots: Vec::new(),
             counts: LineCounts::default(),
             last_bad: None,
         }
@@ -185,16 +190,7 @@ impl LogAggregator {
         let route = self.route_of(rec);
         let at = rec.time.unwrap_or(fallback_time);
         let bucket = at.millis().div_euclid(self.resolution_ms) * self.resolution_ms;
-        let next = self.pending.len();
-        let slot = *self.pending_index.entry((route, bucket)).or_insert(next);
-        if slot == next {
-            self.pending.push(Pending {
-                route,
-                at: bucket,
-                statuses: Vec::with_capacity(4),
-                latency: None,
-            });
-        }
+        let slot = self.pending_slot(route, bucket);
         let p = &mut self.pending[slot];
         match p
             .statuses
@@ -218,6 +214,32 @@ impl LogAggregator {
                 raw,
             );
         }
+    }
+
+    fn pending_slot(&mut self, route: u32, bucket: i64) -> usize {
+        if bucket != self.current_bucket {
+            self.current_bucket = bucket;
+            self.current_slots.iter_mut().for_each(|s| *s = u32::MAX);
+        }
+        let r = route as usize;
+        if r >= self.current_slots.len() {
+            self.current_slots.resize(r + 1, u32::MAX);
+        }
+        if self.current_slots[r] != u32::MAX {
+            return self.current_slots[r] as usize;
+        }
+        let next = self.pending.len();
+        let slot = *self.pending_index.entry((route, bucket)).or_insert(next);
+        if slot == next {
+            self.pending.push(Pending {
+                route,
+                at: bucket,
+                statuses: Vec::with_capacity(4),
+                latency: None,
+            });
+        }
+        self.current_slots[r] = slot as u32;
+        slot
     }
 
     fn route_of(&mut self, rec: &LogRecord<'_>) -> u32 {
@@ -300,10 +322,11 @@ impl LogAggregator {
     }
 
     /// Everything counted since the last take: one [`RouteDelta`] per (route, time bucket),
-    /// ordered by time then route. A route's new error samples ride on its latest delta.
+    /// ordered by time, then by the order routes first appeared. A route's new error samples ride on its latest delta.
     pub fn take_batch(&mut self) -> TrafficBatch {
         let mut pending = std::mem::take(&mut self.pending);
         self.pending_index.clear();
+        self.current_bucket = i64::MIN;
         pending.sort_by(|a, b| {
             (a.at, &self.keys[a.route as usize]).cmp(&(b.at, &self.keys[b.route as usize]))
         });

@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 
+use super::attribution::nginx_attribution;
 use super::json_scan::{extract, unescape_json, PathSet, Value, MAX_PATHS};
-use super::nginx_format::{nginx_attribution, read_request};
+use super::nginx_format::read_request;
 use super::values::{
     epoch_to_timestamp, is_unset, last_status_in_list, parse_any_time, parse_decimal, parse_status,
     parse_u64, split_target, sum_decimals_in_list,

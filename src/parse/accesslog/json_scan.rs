@@ -31,6 +31,16 @@ impl<'a> Value<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathSet {
     paths: Vec<Vec<Box<str>>>,
+    /// Per depth, slots whose key there hashes to each of 256 buckets: one lookup rules out
+    /// almost every slot before any string is compared.
+    filter: Vec<[u64; 256]>,
+}
+
+fn key_bucket(key: &str) -> usize {
+    let b = key.as_bytes();
+    let first = b.first().copied().unwrap_or(0) as usize;
+    let last = b.last().copied().unwrap_or(0) as usize;
+    (first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ b.len()) & 255
 }
 
 pub const MAX_PATHS: usize = 64;
@@ -39,12 +49,19 @@ impl PathSet {
     /// Dotted paths (`request.uri`); at most [`MAX_PATHS`]. A key with a dot in it cannot be
     /// addressed, which no gateway's log needs.
     pub fn new<S: AsRef<str>>(dotted: &[S]) -> PathSet {
-        let paths = dotted
+        let paths: Vec<Vec<Box<str>>> = dotted
             .iter()
             .take(MAX_PATHS)
             .map(|p| p.as_ref().split('.').map(Box::from).collect())
             .collect();
-        PathSet { paths }
+        let depth = paths.iter().map(Vec::len).max().unwrap_or(0);
+        let mut filter = vec![[0u64; 256]; depth];
+        for (slot, path) in paths.iter().enumerate() {
+            for (d, key) in path.iter().enumerate() {
+                filter[d][key_bucket(key)] |= 1 << slot;
+            }
+        }
+        PathSet { paths, filter }
     }
 
     pub fn len(&self) -> usize {
@@ -100,7 +117,7 @@ fn walk_object<'a>(
         }
         i = skip_ws(b, i + 1);
         let (mut hit, mut deeper) = (0u64, 0u64);
-        let mut m = mask;
+        let mut m = mask & set.filter.get(depth).map_or(0, |f| f[key_bucket(key)]);
         while m != 0 {
             let slot = m.trailing_zeros() as usize;
             m &= m - 1;

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod apisix;
+pub mod attribution;
 pub mod aws_apigw;
 pub mod caddy;
 pub mod clf;
@@ -18,6 +19,7 @@ pub mod json_scan;
 pub mod kong;
 pub mod nginx_format;
 pub mod nginx_json;
+pub mod nginx_vars;
 pub mod samples;
 pub mod traefik;
 pub mod values;
@@ -60,6 +62,7 @@ pub struct LogRecord<'a> {
 }
 
 impl<'a> LogRecord<'a> {
+    #[inline]
     pub fn empty() -> Self {
         LogRecord {
             time: None,
@@ -258,25 +261,28 @@ impl LogFormat {
     }
 
     pub fn parse<'a>(&self, line: &'a str) -> Result<LogRecord<'a>, LineError> {
-        let mut rec = match &self.parser {
-            Parser::Text(t) => t.parse(line),
-            Parser::Json(j) => j.parse(line),
-            Parser::Dual(t, j) => {
-                if line.trim_start().starts_with('{') {
-                    j.parse(line)
-                } else {
-                    t.parse(line)
-                }
-            }
-            Parser::Haproxy => haproxy::parse(line),
-        }?;
+        let mut rec = LogRecord::empty();
+        self.parse_into(line, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// Parses into `rec` (reset first), without moving the record around: the hot path.
+    pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
+        let json = || line.trim_start().starts_with('{');
+        match &self.parser {
+            Parser::Text(t) => t.parse_into(line, rec)?,
+            Parser::Dual(t, _) if !json() => t.parse_into(line, rec)?,
+            Parser::Dual(_, j) | Parser::Json(j) => *rec = j.parse(line)?,
+            Parser::Haproxy => *rec = haproxy::parse(line)?,
+        }
         if self.name == FormatName::AwsApigw {
-            rec.path = match rec.path {
+            let path = std::mem::take(&mut rec.path);
+            rec.path = match path {
                 Cow::Borrowed(p) => Cow::Borrowed(aws_apigw::route_key_path(p)),
                 Cow::Owned(p) => Cow::Owned(aws_apigw::route_key_path(&p).to_string()),
             };
         }
-        Ok(rec)
+        Ok(())
     }
 }
 

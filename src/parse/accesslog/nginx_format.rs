@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use memchr::memchr;
 use thiserror::Error;
 
+use super::attribution::nginx_attribution;
+pub use super::attribution::ResponderRule;
+pub use super::nginx_vars::Var;
 use super::values::{
     epoch_to_timestamp, is_method, is_unset, last_status_in_list, parse_clf_time, parse_decimal,
     parse_iso_time, parse_status, parse_u64, split_target, sum_decimals_in_list,
@@ -31,110 +34,6 @@ pub enum FormatError {
     Unterminated(usize),
     #[error("log_format is empty")]
     Empty,
-}
-
-/// What a variable means to gatewatch.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Var {
-    Client,
-    TimeLocal,
-    TimeIso,
-    /// Epoch seconds with a fraction (`$msec`).
-    Msec,
-    /// `METHOD target PROTOCOL`.
-    Request,
-    Method,
-    /// A target that may carry a query string (`$request_uri`, and `$uri`).
-    Target,
-    Status,
-    Bytes,
-    /// Seconds (`$request_time`).
-    RequestTimeSecs,
-    /// Seconds, a list (`$upstream_response_time`).
-    UpstreamTimeList,
-    UpstreamStatusList,
-    UpstreamHeaderTimeList,
-    /// Upstream address list; `-`/empty means no upstream was tried.
-    UpstreamAddrList,
-    /// Any other list variable nginx writes (`$upstream_connect_time` …), read list-aware.
-    IgnoredList,
-    RequestId,
-    Host,
-    Ignored,
-    /// Internal: Envoy `%DURATION%`, Traefik `<duration>ms`.
-    DurationMs,
-    /// Internal: Envoy `X-ENVOY-UPSTREAM-SERVICE-TIME` (ms).
-    UpstreamMs,
-    /// Internal: Envoy `%RESPONSE_FLAGS%`.
-    Flags,
-    /// Internal: Envoy `%UPSTREAM_HOST%`, Traefik server URL; `-` means none.
-    UpstreamHost,
-    /// Internal: Traefik router name.
-    RouteName,
-    /// Internal: AWS `$context.requestTime` (CLF time without brackets).
-    TimeClf,
-}
-
-impl Var {
-    pub fn of_nginx(name: &str) -> Var {
-        match name {
-            "remote_addr" | "realip_remote_addr" | "http_x_real_ip" => Var::Client,
-            "time_local" => Var::TimeLocal,
-            "time_iso8601" => Var::TimeIso,
-            "msec" => Var::Msec,
-            "request" => Var::Request,
-            "request_method" => Var::Method,
-            "request_uri" | "uri" | "document_uri" => Var::Target,
-            "status" => Var::Status,
-            "body_bytes_sent" | "bytes_sent" => Var::Bytes,
-            "request_time" => Var::RequestTimeSecs,
-            "upstream_response_time" => Var::UpstreamTimeList,
-            "upstream_status" => Var::UpstreamStatusList,
-            "upstream_header_time" => Var::UpstreamHeaderTimeList,
-            "upstream_addr" => Var::UpstreamAddrList,
-            "upstream_connect_time"
-            | "upstream_bytes_received"
-            | "upstream_bytes_sent"
-            | "upstream_response_length"
-            | "upstream_cache_status" => Var::IgnoredList,
-            "request_id" | "http_x_request_id" | "kong_request_id" | "apisix_request_id" => {
-                Var::RequestId
-            }
-            "host" | "http_host" | "server_name" => Var::Host,
-            "gw_duration_ms" => Var::DurationMs,
-            "gw_upstream_ms" => Var::UpstreamMs,
-            "gw_flags" => Var::Flags,
-            "gw_upstream_host" => Var::UpstreamHost,
-            "gw_route_name" => Var::RouteName,
-            "gw_time_clf" => Var::TimeClf,
-            _ => Var::Ignored,
-        }
-    }
-
-    fn is_list(self) -> bool {
-        matches!(
-            self,
-            Var::UpstreamTimeList
-                | Var::UpstreamStatusList
-                | Var::UpstreamHeaderTimeList
-                | Var::UpstreamAddrList
-                | Var::IgnoredList
-        )
-    }
-}
-
-/// How a template tells who made the response.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ResponderRule {
-    /// The format cannot tell (combined, common).
-    None,
-    /// nginx upstream variables: empty upstream status → gateway (limit_req, return); an
-    /// upstream header time of `-` → gateway (nginx's own 502/504); otherwise upstream.
-    NginxUpstream,
-    /// Envoy response flags: any flag → gateway; none, with an upstream host → upstream.
-    EnvoyFlags,
-    /// Traefik CLF: a server URL of `-` → gateway (a middleware answered).
-    UpstreamHost,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -275,8 +174,15 @@ impl Template {
     }
 
     pub fn parse<'a>(&self, line: &'a str) -> Result<LogRecord<'a>, LineError> {
-        let b = line.as_bytes();
         let mut rec = LogRecord::empty();
+        self.parse_into(line, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// Parses into `rec`, which is reset first. The hot path: the record is not moved around.
+    pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
+        let b = line.as_bytes();
+        *rec = LogRecord::empty();
         let mut scan = Scan {
             upstream_status_seen: false,
             upstream_status: None,
@@ -289,7 +195,7 @@ impl Template {
         for op in &self.ops {
             match op {
                 Op::Lit(l) => {
-                    if !b[pos..].starts_with(l) {
+                    if !literal_at(b, pos, l) {
                         return Err(LineError::Expected {
                             expected: String::from_utf8_lossy(l).into_owned(),
                             at: pos,
@@ -304,7 +210,7 @@ impl Template {
                             .ok_or(LineError::Truncated { at: b.len() })?,
                     };
                     let v = line.get(pos..end).ok_or(LineError::Truncated { at: pos })?;
-                    self.apply(*var, v, &mut rec, &mut scan, &mut status)?;
+                    self.apply(*var, v, rec, &mut scan, &mut status)?;
                     pos = end;
                 }
             }
@@ -315,13 +221,13 @@ impl Template {
                 return Err(LineError::Trailing { at: pos });
             }
             if self.lenient_tail {
-                read_tail_times(rest, &mut rec);
+                read_tail_times(rest, rec);
             }
         }
         rec.status = status.ok_or(LineError::Missing("status"))?;
         rec.flags = scan.flags;
-        rec.responder = self.responder(&rec, &scan);
-        Ok(rec)
+        rec.responder = self.responder(rec, &scan);
+        Ok(())
     }
 
     /// End of the last field: the line's end, or with a lenient tail the next space.
@@ -436,49 +342,33 @@ fn nginx_responder(has_header_time: bool, rec: &LogRecord<'_>, scan: &Scan<'_>) 
     nginx_attribution(rec.status, upstream, header_time, scan.upstream_host)
 }
 
-/// Who made a response, from nginx's upstream variables (shared with `nginx-json` and APISIX).
-/// `upstream`: `None` when the format has no `$upstream_status`, `Some(None)` when it was empty.
-/// `header_time`: `None` when the format has no `$upstream_header_time`.
-pub(crate) fn nginx_attribution(
-    status: u16,
-    upstream: Option<Option<u16>>,
-    header_time: Option<Option<&str>>,
-    upstream_addr: Option<&str>,
-) -> Responder {
-    let Some(upstream) = upstream else {
-        return match upstream_addr {
-            Some(h) if is_unset(h) => Responder::Gateway,
-            _ => Responder::Unknown,
-        };
-    };
-    let Some(last) = upstream else {
-        // No upstream was asked: limit_req, `return`, auth_request denial, a static location.
-        return Responder::Gateway;
-    };
-    if let Some(header_time) = header_time {
-        let last_header = header_time.and_then(|h| super::values::list_items(h).last());
-        return match last_header {
-            Some(h) if !is_unset(h) && last == status => Responder::Upstream,
-            _ => Responder::Gateway,
-        };
+/// `b[pos..]` starts with `lit`; compared inline because literals are one to three bytes.
+#[inline]
+fn literal_at(b: &[u8], pos: usize, lit: &[u8]) -> bool {
+    match b.get(pos..pos + lit.len()) {
+        Some(window) => window.iter().zip(lit).all(|(x, y)| x == y),
+        None => false,
     }
-    if last != status {
-        // nginx replaced the upstream's answer (error_page, proxy_intercept_errors).
-        return Responder::Gateway;
+}
+
+/// The first `c` in `b[from..]`. Fields are mostly a few bytes long, where a plain loop beats
+/// the set-up of a vectorised search; longer ones go to `memchr`.
+#[inline]
+pub(crate) fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    let head = b.len().min(from + 16);
+    for (i, &x) in b.get(from..head)?.iter().enumerate() {
+        if x == c {
+            return Some(from + i);
+        }
     }
-    if matches!(status, 502 | 504) {
-        // nginx logs its own 502/504 with the same upstream status; only
-        // $upstream_header_time tells them apart, and this format does not have it.
-        return Responder::Unknown;
-    }
-    Responder::Upstream
+    memchr(c, &b[head..]).map(|i| head + i)
 }
 
 /// Finds the end of a field starting at `pos`.
 fn find_stop(b: &[u8], pos: usize, stop: u8, quoted: bool, list: bool) -> Option<usize> {
     let mut from = pos;
     loop {
-        let i = from + memchr(stop, &b[from..])?;
+        let i = find_byte(b, from, stop)?;
         if quoted && i > pos && b[i - 1] == b'\\' {
             // An escaped quote (`\"`) unless the backslash is itself escaped.
             let backslashes = b[pos..i].iter().rev().take_while(|&&c| c == b'\\').count();
@@ -506,7 +396,7 @@ fn find_stop(b: &[u8], pos: usize, stop: u8, quoted: bool, list: bool) -> Option
 /// `GET /path?q HTTP/1.1`. A request that does not look like one (TLS bytes sent to a plain
 /// port, `-`) leaves method and path empty; the line still counts.
 pub(crate) fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped: bool) {
-    let Some(sp) = memchr(b' ', v.as_bytes()) else {
+    let Some(sp) = find_byte(v.as_bytes(), 0, b' ') else {
         return;
     };
     let method = &v[..sp];

@@ -265,13 +265,15 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
             None => "/",
         };
     }
-    let t = match memchr::memchr(b'#', t.as_bytes()) {
-        Some(i) => &t[..i],
-        None => t,
-    };
-    match memchr::memchr(b'?', t.as_bytes()) {
-        Some(i) => (&t[..i], Some(&t[i + 1..])),
+    // One pass for both: `?` and `#` end the path.
+    match t.bytes().position(|c| c == b'?' || c == b'#') {
         None => (t, None),
+        Some(i) if t.as_bytes()[i] == b'#' => (&t[..i], None),
+        Some(i) => {
+            let q = &t[i + 1..];
+            let q = q.find('#').map_or(q, |h| &q[..h]);
+            (&t[..i], Some(q))
+        }
     }
 }
 

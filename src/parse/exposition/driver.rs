@@ -3,9 +3,10 @@
 
 use memchr::memchr;
 
+use super::comment::{scan_comment, Comment};
 use super::families::{Placement, Registry};
 use super::labels::{unescape_help, Labels};
-use super::line::{scan_comment, scan_sample, Comment, RawSample, Scratch};
+use super::line::{scan_sample, RawSample, Scratch};
 use super::openmetrics::Checker;
 use super::{
     BadLine, ExpositionError, Family, Format, MetricType, ParseOptions, ParseReport, Sample,
@@ -149,22 +150,25 @@ impl<'a, 'w> Parser<'a, 'w> {
         line: &'a str,
         on_sample: &mut dyn FnMut(&Family<'a>, &Sample<'a>),
     ) -> Flow {
-        let line = if self.om {
-            if line.is_empty() {
-                self.bad(no, "blank line", line);
-                return Flow::Continue;
-            }
-            if line.starts_with([' ', '\t']) {
+        let first = line.as_bytes().first().copied();
+        let line = match first {
+            Some(b' ' | b'\t') if self.om => {
                 self.bad(no, "line starts with whitespace", line);
                 return Flow::Continue;
             }
-            line
-        } else {
-            let l = line.trim_start_matches([' ', '\t']);
-            if l.is_empty() {
+            None if self.om => {
+                self.bad(no, "blank line", line);
                 return Flow::Continue;
             }
-            l
+            None => return Flow::Continue,
+            Some(b' ' | b'\t') => {
+                let l = line.trim_start_matches([' ', '\t']);
+                if l.is_empty() {
+                    return Flow::Continue;
+                }
+                l
+            }
+            Some(_) => line,
         };
         if line.as_bytes()[0] == b'#' {
             return self.comment(no, line);
@@ -195,14 +199,13 @@ impl<'a, 'w> Parser<'a, 'w> {
                 &format!("samples of family {name} are not grouped together"),
             );
         }
-        self.families
-            .note_labels(idx, &self.scratch.pairs, self.scratch.same_names);
+        self.families.note_labels(idx, &self.scratch.labels);
         self.series += 1;
         let entry = &mut self.families.entries[idx];
         entry.samples += 1;
         if self.om {
             self.checker
-                .sample(no, &entry.family, suffix, &s, &self.scratch.pairs);
+                .sample(no, &entry.family, suffix, &s, &self.scratch.labels.pairs);
             if !self.checker.violations.is_empty() {
                 self.drain_checker();
             }

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use super::chars::eq_bytes;
+use super::label_set::LabelScanner;
 use super::{Family, FamilyStats, MetricType};
 
 /// Sample-name suffixes a family of each type owns (`""` is the bare family name). Counters
@@ -30,7 +32,10 @@ const ALL_SUFFIXES: [&str; 8] = [
 #[inline]
 pub(crate) fn suffix_in(family: &str, kind: MetricType, sample: &str) -> Option<&'static str> {
     let rest = sample.strip_prefix(family)?;
-    suffixes(kind).iter().copied().find(|s| *s == rest)
+    suffixes(kind)
+        .iter()
+        .copied()
+        .find(|s| eq_bytes(s.as_bytes(), rest.as_bytes()))
 }
 
 pub(crate) struct Entry<'a> {
@@ -59,9 +64,9 @@ pub(crate) struct Registry<'a> {
     pub entries: Vec<Entry<'a>>,
     by_name: HashMap<&'a str, usize>,
     pub current: Option<usize>,
-    /// The family of the last sample noted: consecutive samples of one family nearly always
-    /// carry the same label names, and then merging is skipped.
-    last_names_of: Option<usize>,
+    /// Family and name-list generation of the last sample noted: consecutive samples of one
+    /// family nearly always carry the same label names, and then merging is skipped.
+    last_noted: Option<(usize, u64)>,
     key: String,
 }
 
@@ -112,7 +117,7 @@ impl<'a> Registry<'a> {
                 suffixes(f.kind)
                     .iter()
                     .copied()
-                    .find(|s| s.as_bytes() == rest)
+                    .find(|s| eq_bytes(s.as_bytes(), rest))
             } else {
                 suffix_in(f.name, f.kind, name)
             };
@@ -177,20 +182,20 @@ impl<'a> Registry<'a> {
         None
     }
 
-    /// Records the label names of a sample of family `idx`; `same_names` says they repeat
-    /// the previous sample's names.
+    /// Records the label names of a sample of family `idx`, as the scanner last saw them.
     #[inline]
-    pub fn note_labels(&mut self, idx: usize, pairs: &[(&'a str, &'a str)], same_names: bool) {
-        if same_names && self.last_names_of == Some(idx) {
+    pub fn note_labels(&mut self, idx: usize, labels: &LabelScanner<'a>) {
+        let key = (idx, labels.generation());
+        if self.last_noted == Some(key) {
             return;
         }
         let names = &mut self.entries[idx].label_names;
-        for (n, _) in pairs {
-            if !names.contains(n) {
+        for n in labels.names() {
+            if !names.iter().any(|m| eq_bytes(m.as_bytes(), n.as_bytes())) {
                 names.push(n);
             }
         }
-        self.last_names_of = Some(idx);
+        self.last_noted = Some(key);
     }
 
     pub fn stats(&self) -> Vec<FamilyStats> {
@@ -256,9 +261,15 @@ mod tests {
             (g, Some(""), Placement::Returned)
         );
         assert_eq!(r.place("up", true, &all), (g, Some(""), Placement::Current));
-        r.note_labels(h, &[("route", "/a"), ("le", "1")], false);
-        r.note_labels(h, &[("route", "/b"), ("le", "2")], true);
-        r.note_labels(h, &[("code", "200")], false);
+        let mut labels = LabelScanner::default();
+        for text in [
+            r#"route="/a",le="1"}"#,
+            r#"route="/b",le="2"}"#,
+            r#"code="200"}"#,
+        ] {
+            labels.scan(text, 0, false, false).expect("valid labels");
+            r.note_labels(h, &labels);
+        }
         assert_eq!(r.entries[h].label_names, vec!["route", "le", "code"]);
     }
 

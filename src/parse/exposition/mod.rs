@@ -49,8 +49,11 @@
 //! structural ones (the sample itself is readable) keep the sample and clear
 //! [`ParseReport::conforming`] with the first reason.
 
+mod chars;
+mod comment;
 mod driver;
 mod families;
+mod label_set;
 mod labels;
 mod line;
 mod number;

@@ -89,6 +89,11 @@ impl RouteAcc {
         }
     }
 
+    /// Whether any response series fed this route this scrape.
+    pub fn has_any(&self) -> bool {
+        !self.statuses.is_empty()
+    }
+
     pub fn responses(&self) -> f64 {
         self.statuses.iter().map(|s| s.2).sum()
     }
@@ -121,6 +126,10 @@ pub struct HookCtx<'a> {
     pub notes: &'a mut Vec<String>,
     /// Routes a hook wants kept visible even in scrapes where they saw nothing.
     pub sticky: &'a mut HashSet<u32>,
+    /// Responses of the levels not chosen, by route ([`super::spec::Preset::shadow_levels`]).
+    pub shadow: &'a [RouteAcc],
+    /// Per route, the related route named by a rule's companion label.
+    pub companions: &'a [Option<u32>],
 }
 
 impl HookCtx<'_> {

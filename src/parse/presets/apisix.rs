@@ -29,6 +29,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::GatewayStatusShare(vec![429, 503]),
         hook: None,
+        shadow_levels: false,
         doc: doc(
             "APISIX route (`route`: id, or name with prefer_name), else matched_uri",
             "exact (`code`); responder from response_source where present",

@@ -47,6 +47,7 @@ pub fn preset(opts: &PresetOptions) -> Preset {
         gateway_only: opts.caddy.route == CaddyRoute::Gateway,
         rate_limit: RateLimitSignal::None,
         hook: Some(reconcile_handler_errors),
+        shadow_levels: false,
         doc: doc(
             route_doc,
             "exact, from caddy_http_request_duration_seconds_count{code}; handler errors (Caddy's own 502/504) as 5xx with the code unknown",

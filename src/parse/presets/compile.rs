@@ -17,6 +17,10 @@ use super::spec::{FamilyRule, NameMatch, Preset, ResponderRule, Role, RouteRule}
 pub trait LabelView {
     fn label(&self, name: &str) -> Option<Cow<'_, str>>;
     fn each(&self, f: &mut dyn FnMut(&str, &str));
+    /// The label text exactly as written, when the source has it (a fast-path key only).
+    fn raw(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl LabelView for [(&str, &str)] {
@@ -76,6 +80,8 @@ pub struct SeriesMeta {
     pub route: u32,
     pub rule: u16,
     pub kind: MetaKind,
+    /// Identity of the series' metric (labels without `le`), which `_created` refers to.
+    pub group: u64,
 }
 
 impl SeriesMeta {
@@ -83,6 +89,7 @@ impl SeriesMeta {
         route: 0,
         rule: 0,
         kind: MetaKind::Ignore,
+        group: 0,
     };
 }
 
@@ -309,5 +316,6 @@ pub fn build_meta(
         route: route_of(rule, labels, name_route, routes),
         rule: hit.rule,
         kind,
+        group: 0,
     }
 }

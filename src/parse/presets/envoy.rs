@@ -52,6 +52,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::Counters,
         hook: Some(rate_limited_are_gateway_429s),
+        shadow_levels: false,
         doc: doc(
             "upstream cluster (envoy_cluster_name); local rate limits by their stat prefix",
             "exact (envoy_cluster_upstream_rq{envoy_response_code}); only final responses, retries are not counted twice",

@@ -175,6 +175,7 @@ pub fn preset(m: &GenericMapping) -> Result<Preset, PresetError> {
         } else {
             None
         },
+        shadow_levels: false,
         doc: doc(&route_doc, &status_doc, &latency_doc, &rl_doc, &[]),
     })
 }

@@ -56,6 +56,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::None,
         hook: Some(frontends_and_tables),
+        shadow_levels: false,
         doc: doc(
             "backend (`proxy` label); frontend denials on a row named after the frontend (option haproxy.denials_route)",
             "class only (1xx…5xx, other); exact codes are only in the access log",

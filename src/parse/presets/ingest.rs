@@ -20,6 +20,9 @@ impl LabelView for Labels<'_> {
             f(n, &v);
         }
     }
+    fn raw(&self) -> Option<&str> {
+        Some(self.as_raw())
+    }
 }
 
 /// What one successful scrape gave.

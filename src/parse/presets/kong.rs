@@ -36,6 +36,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::GatewayStatusShare(vec![429]),
         hook: None,
+        shadow_levels: false,
         doc: doc(
             "Kong route (`route` label: name, or id when unnamed), else `service`",
             "exact (`code`); responder from `source` (kong = gateway, service = upstream; 2.x has no source)",

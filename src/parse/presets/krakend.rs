@@ -34,6 +34,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::StatusShare(vec![429]),
         hook: None,
+        shadow_levels: false,
         doc: doc(
             "KrakenD endpoint pattern (`http_route`)",
             "exact (`http_response_status_code`), but KrakenD answers 500 for any backend ≥ 400 unless the backend uses no-op encoding",

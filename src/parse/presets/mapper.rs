@@ -27,11 +27,14 @@ use super::{GenericMapping, PresetChoice, PresetError};
 const LEVEL_GROUPS: usize = 4;
 
 struct Pending {
+    /// Canonical identity; unset (0) for fast-path hits, which already have their slot.
     id: SeriesId,
     slot: Option<Slot>,
-    group: u64,
     value: f64,
+    /// Built for series the tracker does not know yet.
     meta: Option<SeriesMeta>,
+    /// The raw-text key to remember for next scrape's fast path (slow-path samples only).
+    hint: Option<u64>,
 }
 
 /// Sample-name lookups for the family being streamed: a family's samples differ only by
@@ -59,6 +62,8 @@ pub struct MetricsMapper {
     tracker: CounterTracker<SeriesMeta>,
     routes: RouteTable,
     accs: Vec<RouteAcc>,
+    shadow: Vec<RouteAcc>,
+    companions: Vec<Option<u32>>,
     layouts: LayoutCache,
     sticky: HashSet<u32>,
     buf: ScrapeBuf,
@@ -79,6 +84,8 @@ impl MetricsMapper {
             tracker: CounterTracker::new(),
             routes: RouteTable::default(),
             accs: Vec::new(),
+            shadow: Vec::new(),
+            companions: Vec::new(),
             layouts: LayoutCache::default(),
             sticky: HashSet::new(),
             buf: ScrapeBuf::default(),
@@ -185,6 +192,26 @@ impl MetricsMapper {
             }
             return;
         }
+        if hit.part != Part::Created {
+            if let Some((g, level)) = rule.level {
+                self.buf.levels[g as usize % LEVEL_GROUPS] |= 1 << (level & 7);
+            }
+        }
+        // Fast path: the exporter wrote this series exactly as last time, in the same place.
+        let hint = match (hit.part, labels.raw()) {
+            (Part::Created, _) | (_, None) => None,
+            (part, Some(raw)) => Some(mix(hit.base ^ part.code(), hash_bytes(raw.as_bytes()))),
+        };
+        if let Some(slot) = hint.and_then(|h| self.tracker.find_by_hint(h)) {
+            self.buf.pending.push(Pending {
+                id: SeriesId(0),
+                slot: Some(slot),
+                value,
+                meta: None,
+                hint: None,
+            });
+            return;
+        }
         let mut set = LabelSetHash::default();
         let mut le = 0u64;
         let bucket = hit.part == Part::Bucket;
@@ -200,20 +227,28 @@ impl MetricsMapper {
             self.buf.created.insert(group, value);
             return;
         }
-        if let Some((g, level)) = rule.level {
-            self.buf.levels[g as usize % LEVEL_GROUPS] |= 1 << (level & 7);
-        }
         let id = SeriesId(mix(group, hit.part.code() ^ le));
         let slot = self.tracker.find(id);
-        let meta = slot
-            .is_none()
-            .then(|| build_meta(compiled, hit, name_route, labels, &mut self.routes));
+        let meta = slot.is_none().then(|| SeriesMeta {
+            group,
+            ..build_meta(compiled, hit, name_route, labels, &mut self.routes)
+        });
+        if let (Some(m), Some(label)) = (&meta, &rule.companion_label) {
+            if let Some(v) = labels.label(label).filter(|v| !v.is_empty()) {
+                let companion = self.routes.intern(None, &v);
+                let i = m.route as usize;
+                if self.companions.len() <= i {
+                    self.companions.resize(i + 1, None);
+                }
+                self.companions[i] = Some(companion);
+            }
+        }
         self.buf.pending.push(Pending {
             id,
             slot,
-            group,
             value,
             meta,
+            hint,
         });
     }
 
@@ -238,26 +273,51 @@ impl MetricsMapper {
         };
         self.accs.clear();
         self.accs.resize_with(self.routes.len(), RouteAcc::default);
+        self.shadow.clear();
         let mut used_rules: u64 = 0;
         let created = &self.buf.created;
+        let nothing_read = self.buf.pending.is_empty() && self.buf.gauges.is_empty();
         for p in self.buf.pending.drain(..) {
-            let c = if created.is_empty() {
-                None
-            } else {
-                created.get(&p.group).copied()
+            let created_of = |group: u64| {
+                if created.is_empty() {
+                    None
+                } else {
+                    created.get(&group).copied()
+                }
             };
             let (inc, meta) = match p.slot {
-                Some(slot) => self.tracker.observe_slot(slot, p.value, c),
-                None => self
-                    .tracker
-                    .observe(p.id, p.value, c, || p.meta.unwrap_or(SeriesMeta::IGNORE)),
+                Some(slot) => {
+                    if let Some(h) = p.hint {
+                        self.tracker.set_hint_at(slot, h);
+                    }
+                    let c = created_of(self.tracker.meta(slot).group);
+                    let (inc, meta) = self.tracker.observe_slot(slot, p.value, c);
+                    (inc, *meta)
+                }
+                None => {
+                    let m = p.meta.unwrap_or(SeriesMeta::IGNORE);
+                    let (inc, meta) =
+                        self.tracker
+                            .observe(p.id, p.value, created_of(m.group), || m);
+                    let meta = *meta;
+                    if let Some(h) = p.hint {
+                        self.tracker.set_hint(p.id, h);
+                    }
+                    (inc, meta)
+                }
             };
-            let meta = *meta;
             if baseline || meta.kind == MetaKind::Ignore {
                 continue;
             }
             let rule = compiled.rule(meta.rule);
             if !level_ok(rule) {
+                if let (true, MetaKind::Status(st, r)) = (preset.shadow_levels, meta.kind) {
+                    if self.shadow.len() <= meta.route as usize {
+                        self.shadow
+                            .resize_with(self.routes.len(), RouteAcc::default);
+                    }
+                    self.shadow[meta.route as usize].add_status(st, r, inc);
+                }
                 continue;
             }
             let acc = &mut self.accs[meta.route as usize];
@@ -281,6 +341,12 @@ impl MetricsMapper {
             }
         }
         let status_detail = detail(preset, used_rules);
+        if nothing_read {
+            notes.push(format!(
+                "none of the families the {} preset reads were in this scrape",
+                preset.name
+            ));
+        }
         let mut batch = TrafficBatch {
             deltas: Vec::new(),
             covers: None,
@@ -305,6 +371,8 @@ impl MetricsMapper {
                 scrapes_covered: if previous.is_some() { 1 } else { 0 },
                 notes: &mut notes,
                 sticky: &mut self.sticky,
+                shadow: &self.shadow,
+                companions: &self.companions,
             };
             hook(&mut ctx);
         }

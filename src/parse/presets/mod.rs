@@ -178,6 +178,13 @@ mod tests {
     }
 
     #[test]
+    fn the_mapper_can_move_to_a_blocking_thread() {
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<MetricsMapper>();
+        assert_send::<ScrapeOutcome>();
+    }
+
+    #[test]
     fn builds_every_named_preset_and_refuses_unknown_ones() {
         let o = PresetOptions::default();
         for name in PRESET_NAMES.iter().filter(|n| **n != "generic") {

@@ -18,6 +18,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: true,
         rate_limit: RateLimitSignal::None,
         hook: Some(subtract_own_scrapes),
+        shadow_levels: false,
         doc: doc(
             "the gateway as a whole (stub_status has no labels)",
             "none: request totals only (shown as `other`, status detail totals_only)",

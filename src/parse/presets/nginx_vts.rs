@@ -37,6 +37,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::StatusShare(vec![429, 503]),
         hook: None,
+        shadow_levels: false,
         doc: doc(
             "server zone (`host`; the `*` total zone is skipped)",
             "exact from nginx_vts_status_code_requests_total (measure_status_codes), else class only",

@@ -169,6 +169,9 @@ pub struct FamilyRule {
     /// `(group, level)`: within a group only the lowest level present in a scrape is used, so a
     /// gateway that exports the same requests at several levels is not counted twice.
     pub level: Option<(u8, u8)>,
+    /// A label naming a related route the hook may compare with (Traefik: a router's
+    /// `service`), recorded once per series.
+    pub companion_label: Option<String>,
 }
 
 impl FamilyRule {
@@ -184,6 +187,7 @@ impl FamilyRule {
             require: Vec::new(),
             exclude: Vec::new(),
             level: None,
+            companion_label: None,
         }
     }
 
@@ -243,6 +247,11 @@ impl FamilyRule {
         self
     }
 
+    pub fn companion(mut self, label: &str) -> Self {
+        self.companion_label = Some(label.to_string());
+        self
+    }
+
     pub fn level(mut self, group: u8, level: u8) -> Self {
         self.level = Some((group, level));
         self
@@ -277,6 +286,9 @@ pub struct Preset {
     pub gateway_only: bool,
     pub rate_limit: RateLimitSignal,
     pub hook: Option<Hook>,
+    /// Responses of levels not chosen are still summed, apart, for the hook to compare
+    /// (never emitted).
+    pub shadow_levels: bool,
     pub doc: MappingDoc,
 }
 

@@ -33,6 +33,7 @@ pub fn preset(_opts: &PresetOptions) -> Preset {
         gateway_only: false,
         rate_limit: RateLimitSignal::StatusShare(vec![429]),
         hook: None,
+        shadow_levels: false,
         doc: doc(
             "method + `api path` (tyk_http_status_per_path), else `api`",
             "exact (`code`)",

@@ -5,7 +5,10 @@
 //! reads whatever was appended to every open file. It is started by a filesystem event
 //! (`notify`, for promptness) or by the slow poll (`poll_every`, the safety net for filesystems
 //! and containers where events go missing), and passes are at least [`MIN_PASS_GAP`] apart so a
-//! stream of writes is read in batches. Idle costs one stat per file per `poll_every`.
+//! stream of writes is read in batches. While every pass finds new lines, the watches are taken
+//! down and passes simply run every `MIN_PASS_GAP` (a busy log would otherwise cost one watcher
+//! wake-up per write); the first pass that finds nothing puts them back. Idle costs one stat per
+//! file per `poll_every`.
 //!
 //! Files are told apart by device + inode, confirmed by a fingerprint of their first bytes.
 //! Rotation is handled as follows (see `docs/tail.md` for the user's view):
@@ -28,6 +31,7 @@ mod lines;
 mod names;
 mod outbox;
 mod reader;
+mod resolve;
 mod stdin;
 mod watcher;
 

@@ -17,6 +17,9 @@ use super::lines::{LineSplitter, Piece};
 /// Bytes asked of the kernel per read call; also the largest batch of lines handed out at once.
 pub(crate) const READ_CHUNK: usize = 256 * 1024;
 
+/// Extra room in a read beyond the size last seen.
+const GROWTH_SLACK: u64 = 8 * 1024;
+
 /// Where to start reading a newly opened file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Start {
@@ -44,6 +47,8 @@ pub(crate) struct FileReader {
     fingerprint: Fingerprint,
     offset: u64,
     splitter: LineSplitter,
+    /// Modification time at the last look: a change without growth means a rewrite in place.
+    seen_mtime: (i64, i64),
 }
 
 impl FileReader {
@@ -78,6 +83,7 @@ impl FileReader {
             fingerprint,
             offset,
             splitter,
+            seen_mtime: (meta.mtime(), meta.mtime_nsec()),
         })
     }
 
@@ -115,9 +121,14 @@ impl FileReader {
         budget: u64,
         out: &mut impl FnMut(Piece),
     ) -> io::Result<ReadOutcome> {
-        let size = self.file.metadata()?.size();
+        let meta = self.file.metadata()?;
+        let mut size = meta.size();
+        let mtime = (meta.mtime(), meta.mtime_nsec());
         let mut outcome = ReadOutcome::default();
-        if size < self.offset || (size > self.offset && self.rewritten()?) {
+        // Truncated and refilled to exactly the old length leaves only the time to tell.
+        let touched = size == self.offset && mtime != self.seen_mtime;
+        self.seen_mtime = mtime;
+        if size < self.offset || ((size > self.offset || touched) && self.rewritten()?) {
             self.restart(out)?;
             outcome.truncated = true;
         }
@@ -125,7 +136,11 @@ impl FileReader {
             return Ok(outcome);
         }
         loop {
-            let room = READ_CHUNK.min((budget - outcome.bytes.min(budget)) as usize);
+            // Sized by what the file says is there (plus a little, for what is being appended
+            // right now), so a pass over a few new lines does not allocate a whole chunk.
+            let expected = size.saturating_sub(self.offset) + GROWTH_SLACK;
+            let left_in_budget = budget - outcome.bytes.min(budget);
+            let room = READ_CHUNK.min(left_in_budget.min(expected) as usize);
             if room == 0 {
                 outcome.more = true;
                 return Ok(outcome);
@@ -151,6 +166,10 @@ impl FileReader {
             // A short read of a regular file means its end, for now.
             if got < room {
                 return Ok(outcome);
+            }
+            if self.offset >= size {
+                // Growing while being read: size the next reads by the new length.
+                size = self.file.metadata()?.size();
             }
         }
     }
@@ -277,6 +296,17 @@ mod tests {
         let (got, outcome) = collect(&mut reader)?;
         assert!(outcome.truncated);
         assert_eq!(got, b"second 1\nsecond 2\nsecond 3\n");
+        // Truncated and refilled to exactly the same length.
+        std::fs::write(&path, b"fourth 1\nfourth 2\nfourth 3\n")?;
+        // Coarse filesystem clocks may give both writes the same time; make it differ.
+        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        File::options()
+            .write(true)
+            .open(&path)?
+            .set_modified(when)?;
+        let (got, outcome) = collect(&mut reader)?;
+        assert!(outcome.truncated);
+        assert_eq!(got, b"fourth 1\nfourth 2\nfourth 3\n");
         // Truncated to less than the offset.
         std::fs::write(&path, b"3rd\n")?;
         let (got, outcome) = collect(&mut reader)?;

@@ -11,107 +11,15 @@
 //! - A series missing from a scrape is remembered for a few scrapes: if it comes back (a bad
 //!   line hid it, or a flaky exporter), it continues instead of counting its whole value again.
 //!
-//! Series identity is a 64-bit hash of the sample name and its label set, computed without
-//! sorting (pairs are hashed and combined commutatively), so identity costs no allocation.
+//! Series identity is in [`identity`]: a hash of the sample name and label set.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+mod identity;
+
+pub use identity::{
+    hash_bytes, mix, series_id, LabelSetHash, PrehashedHasher, PrehashedMap, SeriesId,
+};
 
 use super::time::Timestamp;
-
-/// Identity of one series: hash of its sample name and label set.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SeriesId(pub u64);
-
-/// A fast, decent-quality 64-bit hash of bytes (multiply-rotate over 8-byte words, with a
-/// final avalanche). Not for adversarial input; collisions only merge two series' counts.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    avalanche(absorb((bytes.len() as u64).wrapping_mul(K), bytes))
-}
-
-const K: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// Folds bytes into a running state, 8 at a time (no final avalanche).
-fn absorb(mut h: u64, bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ w).wrapping_mul(K).rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(buf))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    h
-}
-
-/// Mixes two hashes into one, order-sensitive.
-pub fn mix(a: u64, b: u64) -> u64 {
-    avalanche(a.rotate_left(21) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
-}
-
-fn avalanche(mut h: u64) -> u64 {
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    h ^ (h >> 33)
-}
-
-/// Order-independent hash of a label set: each `name=value` pair is hashed on its own and the
-/// pair hashes are added, so `{a="1",b="2"}` and `{b="2",a="1"}` are the same set.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct LabelSetHash {
-    sum: u64,
-    count: u64,
-}
-
-impl LabelSetHash {
-    pub fn add(&mut self, name: &str, value: &str) {
-        // One pass over name then value; both lengths are folded in so that the split point
-        // between them is part of the hash.
-        let seed = K ^ ((name.len() as u64) << 32 | value.len() as u64);
-        let h = absorb(
-            absorb(seed, name.as_bytes()).rotate_left(17),
-            value.as_bytes(),
-        );
-        let pair = avalanche(h);
-        self.sum = self.sum.wrapping_add(pair);
-        self.count += 1;
-    }
-
-    pub fn finish(self) -> u64 {
-        mix(self.sum, self.count)
-    }
-}
-
-/// The id of a series named `name` with label-set hash `labels`.
-pub fn series_id(name: &str, labels: u64) -> SeriesId {
-    SeriesId(mix(hash_bytes(name.as_bytes()), labels))
-}
-
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-pub struct PrehashedHasher(u64);
-
-impl Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only reached for keys that are not a single u64; fold them in properly.
-        self.0 = mix(self.0, hash_bytes(bytes));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub type PrehashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PrehashedHasher>>;
 
 /// How many successful scrapes a missing series is remembered for.
 pub const DEFAULT_RETAIN_MISSED: u32 = 5;
@@ -125,6 +33,8 @@ struct Tracked<M> {
     seen: u32,
     /// Where the last scrape saw it (index into `prev_order`), `u32::MAX` when it did not.
     pos: u32,
+    /// The caller's cheap key for this series as last written (see [`CounterTracker::find_by_hint`]).
+    hint: u64,
     meta: M,
 }
 
@@ -228,6 +138,34 @@ impl<M> CounterTracker<M> {
         Some(Slot(slot))
     }
 
+    /// The series that followed the previous hit in the last scrape, if its hint is `hint`.
+    /// A hint is any cheap key the caller computes from how the series is written (e.g. a hash
+    /// of its raw label text): when the exporter repeats itself, the canonical (order-free)
+    /// identity need not be computed at all. A miss means only "take the slow path".
+    pub fn find_by_hint(&mut self, hint: u64) -> Option<Slot> {
+        let &slot = self.prev_order.get(self.cursor)?;
+        if self.slots[slot as usize].hint == hint {
+            self.cursor += 1;
+            return Some(Slot(slot));
+        }
+        None
+    }
+
+    /// Remembers the hint of a series, for [`CounterTracker::find_by_hint`] next scrape.
+    pub fn set_hint(&mut self, id: SeriesId, hint: u64) {
+        if let Some(&slot) = self.index.get(&id) {
+            self.slots[slot as usize].hint = hint;
+        }
+    }
+
+    pub fn set_hint_at(&mut self, slot: Slot, hint: u64) {
+        self.slots[slot.0 as usize].hint = hint;
+    }
+
+    pub fn meta(&self, slot: Slot) -> &M {
+        &self.slots[slot.0 as usize].meta
+    }
+
     /// Records one sample of the scrape in progress and returns the series' increase since the
     /// previous successful scrape, with its metadata (built by `meta` for a new series).
     /// `created_secs` is the OpenMetrics `_created` value (seconds since the epoch) when known.
@@ -261,6 +199,7 @@ impl<M> CounterTracker<M> {
             created_ms,
             seen: if usable { self.generation + 1 } else { 0 },
             pos: u32::MAX,
+            hint: 0,
             meta: meta(),
         });
         self.index.insert(id, slot);
@@ -533,6 +472,22 @@ mod tests {
     }
 
     #[test]
+    fn hints_short_cut_lookups_in_scrape_order_only() {
+        let mut t: CounterTracker<u64> = CounterTracker::new();
+        for n in 0..3 {
+            t.observe(id(n), 1.0, None, || n);
+            t.set_hint(id(n), 100 + n);
+        }
+        t.commit(Timestamp(0));
+        let s0 = t.find_by_hint(100).expect("first in order");
+        assert_eq!(*t.meta(s0), 0);
+        assert_eq!(t.find_by_hint(102), None, "out of order: slow path");
+        let s1 = t.find(id(1)).expect("by id");
+        assert_eq!(*t.meta(s1), 1);
+        assert_eq!(t.find_by_hint(102).map(|s| *t.meta(s)), Some(2));
+    }
+
+    #[test]
     fn find_follows_scrape_order_and_survives_reordering_and_eviction() {
         let mut t: CounterTracker<u64> = CounterTracker::new().with_retain_missed(0);
         for n in 0..4 {
@@ -559,34 +514,5 @@ mod tests {
             let slot = t.find(id(n)).expect("still known after compaction");
             assert_eq!(*t.observe_slot(slot, 6.0, None).1, n);
         }
-    }
-
-    #[test]
-    fn label_set_hash_ignores_order_but_not_pairing() {
-        let mut a = LabelSetHash::default();
-        a.add("code", "200");
-        a.add("route", "/v1");
-        let mut b = LabelSetHash::default();
-        b.add("route", "/v1");
-        b.add("code", "200");
-        assert_eq!(a.finish(), b.finish());
-        let mut c = LabelSetHash::default();
-        c.add("code", "/v1");
-        c.add("route", "200");
-        assert_ne!(a.finish(), c.finish());
-        assert_ne!(
-            series_id("x_total", a.finish()),
-            series_id("y_total", a.finish())
-        );
-        assert_ne!(LabelSetHash::default().finish(), a.finish());
-    }
-
-    #[test]
-    fn hash_has_no_trivial_collisions() {
-        let mut seen = std::collections::HashSet::new();
-        for i in 0..50_000u32 {
-            assert!(seen.insert(hash_bytes(format!("/v1/orders/{i}").as_bytes())));
-        }
-        assert_ne!(hash_bytes(b""), hash_bytes(b"\0"));
     }
 }

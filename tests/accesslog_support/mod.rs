@@ -2,6 +2,8 @@
 //! fixtures README, and running a file through the aggregator.
 #![allow(dead_code)]
 
+pub mod real;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
