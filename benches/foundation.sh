@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-cargo build --release -q
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q
 bin=$PWD/target/release/gatewatch
 work=$(mktemp -d)
 export HOME=$work XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
@@ -16,7 +16,11 @@ trap cleanup EXIT
 ticks=$(getconf CLK_TCK)
 cpu_of() { awk -v t="$ticks" '{print ($14+$15)/t}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
-pane_child() { pgrep -P "$(tmux -S "$sock" list-panes -t "$1" -F '#{pane_pid}')" gatewatch; }
+# The pane's process is gatewatch itself when the shell execs it, else the shell's child.
+pane_child() {
+  local p; p=$(tmux -S "$sock" list-panes -t "$1" -F '#{pane_pid}')
+  if [ "$(cat /proc/"$p"/comm)" = gatewatch ]; then echo "$p"; else pgrep -P "$p" gatewatch; fi
+}
 
 measure() { # name, command
   local name=$1; shift

@@ -21,7 +21,21 @@ pub async fn dispatch(cli: Cli) -> u8 {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Probe(args)) => probe::run(args).await,
-        Some(Command::Runbook(args)) => runbook::run(args).await,
+        Some(Command::Runbook(mut args)) => {
+            // Without --runbooks-dir, the config's runbooks_dir (if a config is in use) applies.
+            if args.runbooks_dir.is_none() {
+                let path = std::env::var_os("GATEWATCH_CONFIG")
+                    .map(std::path::PathBuf::from)
+                    .or_else(crate::config::default_path);
+                if let Some(path) = path {
+                    match crate::config::load(&path) {
+                        Ok(cfg) => args.runbooks_dir = cfg.runbooks_dir.map(|d| d.into_inner()),
+                        Err(e) => return config_error(e),
+                    }
+                }
+            }
+            runbook::run(args).await
+        }
         Some(Command::Snapshot(args)) => match plan::resolve(&args.sources, args.from_start) {
             Ok(p) => snapshot::run(args, p).await,
             Err(e) => return config_error(e),
@@ -33,6 +47,15 @@ pub async fn dispatch(cli: Cli) -> u8 {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`gatewatch runbook 429 | head`): not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            0
+        }
         Err(e) => {
             let msg = crate::sanitize::sanitize(&format!("{e:#}")).into_owned();
             eprintln!("gatewatch: {msg}");
