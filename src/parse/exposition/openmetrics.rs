@@ -37,7 +37,7 @@ struct Metric {
 #[derive(Default)]
 pub(crate) struct Checker {
     metric: Option<Metric>,
-    closed: HashSet<u64>,
+    closed: KeySet,
     /// Hash of the last sample's name and full label set, and its timestamp.
     last_series: Option<(u64, Option<f64>)>,
     pub violations: Vec<Violation>,
@@ -51,15 +51,64 @@ fn mix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-fn fnv(mut h: u64, s: &str) -> u64 {
-    for &b in s.as_bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+/// Eight bytes per step, the tail as overlapping loads; not keyed, so a body could be crafted
+/// to collide (which at worst hides or invents a grouping report, never changes a sample).
+fn hash_str(mut h: u64, s: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut chunks = b.chunks_exact(8);
+    for c in chunks.by_ref() {
+        h = (h ^ load(c, 0, 8)).wrapping_mul(K).rotate_left(31);
     }
-    h
+    let tail = match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        4..=7 => load(b, 0, 4) | load(b, n - 4, 4) << 32,
+        _ => load(b, n - 8, 8),
+    };
+    // The length keeps "ab" + "c" and "a" + "bc" apart.
+    (h ^ tail).wrapping_mul(K).rotate_left(31) ^ (n as u64)
 }
 
+/// Little-endian load of `width` (4 or 8) bytes at `at`; 0 when out of range (never, given
+/// the callers' lengths).
+#[inline(always)]
+fn load(b: &[u8], at: usize, width: usize) -> u64 {
+    match width {
+        4 => b
+            .get(at..)
+            .and_then(|r| r.first_chunk::<4>())
+            .map_or(0, |c| u64::from(u32::from_le_bytes(*c))),
+        _ => b
+            .get(at..)
+            .and_then(|r| r.first_chunk::<8>())
+            .map_or(0, |c| u64::from_le_bytes(*c)),
+    }
+}
+
+/// Metric keys are already hashes: the set uses them as they are.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type KeySet = HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
+
 fn pair_hash(name: &str, value: &str) -> u64 {
-    mix(fnv(fnv(0xcbf2_9ce4_8422_2325, name) ^ 0xff, value))
+    mix(hash_str(hash_str(0x243f_6a88_85a3_08d3, name), value))
 }
 
 fn bad(v: f64) -> bool {
@@ -152,7 +201,7 @@ impl Checker {
             _ => "",
         };
         let mut key = 0u64;
-        let mut full = fnv(0xcbf2_9ce4_8422_2325, s.name);
+        let mut full = hash_str(0x1319_8a2e_0370_7344, s.name);
         let mut special_value = None;
         for &(n, v) in pairs {
             let h = pair_hash(n, v);
