@@ -41,6 +41,8 @@ pub(crate) struct Checker {
     /// Hash of the last sample's name and full label set, and its timestamp.
     last_series: Option<(u64, Option<f64>)>,
     pub violations: Vec<Violation>,
+    /// Line of the earliest violation flagged so far.
+    first_line: Option<usize>,
 }
 
 fn mix(mut h: u64) -> u64 {
@@ -116,11 +118,19 @@ fn bad(v: f64) -> bool {
 }
 
 impl Checker {
+    /// Only the earliest violation is reported, so a later one is not worth formatting.
+    fn wants(&self, line: usize) -> bool {
+        self.first_line.is_none_or(|first| line < first)
+    }
+
     fn flag(&mut self, line: usize, reason: impl Into<String>) {
-        self.violations.push(Violation {
-            line,
-            reason: reason.into(),
-        });
+        if self.wants(line) {
+            self.first_line = Some(line);
+            self.violations.push(Violation {
+                line,
+                reason: reason.into(),
+            });
+        }
     }
 
     /// The current family ends (another starts, or the exposition ends).
@@ -139,6 +149,9 @@ impl Checker {
             MetricType::GaugeHistogram => ("_gcount", "_gsum"),
             _ => return,
         };
+        if !self.wants(m.line) {
+            return;
+        }
         let mut problems: Vec<String> = Vec::new();
         if h.inf.is_none() {
             problems.push(format!("histogram {family} has no le=\"+Inf\" bucket"));
@@ -183,6 +196,9 @@ impl Checker {
     ) {
         let kind = family.kind;
         let Some(suffix) = suffix else {
+            if !self.wants(line) {
+                return;
+            }
             self.flag(
                 line,
                 format!(
@@ -223,7 +239,7 @@ impl Checker {
                     "_bucket"
                 )
         );
-        if s.exemplar && !exemplar_ok {
+        if s.exemplar && !exemplar_ok && self.wants(line) {
             self.flag(
                 line,
                 format!("exemplar on {}, which cannot carry one", s.name),
@@ -236,7 +252,7 @@ impl Checker {
             return;
         }
         self.end_metric(family);
-        if self.closed.contains(&key) {
+        if self.closed.contains(&key) && self.wants(line) {
             self.flag(
                 line,
                 format!("samples of one {family} metric are not grouped together"),
@@ -279,10 +295,24 @@ impl Checker {
         v: f64,
     ) {
         use MetricType::*;
+        let bucket_problem = match (kind, suffix) {
+            (Histogram | GaugeHistogram, "_bucket") => self.bucket(special, v),
+            _ => None,
+        };
+        if let Some(m) = self.metric.as_mut() {
+            match suffix {
+                "_count" | "_gcount" => m.hist.count = Some(v),
+                "_sum" | "_gsum" => m.hist.sum = Some(v),
+                _ => {}
+            }
+        }
+        if !self.wants(line) {
+            return;
+        }
         let problem: Option<String> = match (kind, suffix) {
             (Counter, "") => Some(format!("counter {family} samples must end in _total")),
             (Counter, "_total") if bad(v) => Some("counter value is NaN or negative".into()),
-            (Histogram | GaugeHistogram, "_bucket") => self.bucket(special, v),
+            (Histogram | GaugeHistogram, "_bucket") => bucket_problem.map(String::from),
             (Histogram, "_count" | "_sum")
             | (GaugeHistogram, "_gcount")
             | (Summary, "_count" | "_sum")
@@ -305,25 +335,18 @@ impl Checker {
             (StateSet, _) if v != 0.0 && v != 1.0 => Some("stateset value must be 0 or 1".into()),
             _ => None,
         };
-        if let Some(m) = self.metric.as_mut() {
-            match suffix {
-                "_count" | "_gcount" => m.hist.count = Some(v),
-                "_sum" | "_gsum" => m.hist.sum = Some(v),
-                _ => {}
-            }
-        }
         if let Some(p) = problem {
             self.flag(line, p);
         }
     }
 
-    fn bucket(&mut self, le: Option<&str>, v: f64) -> Option<String> {
+    fn bucket(&mut self, le: Option<&str>, v: f64) -> Option<&'static str> {
         let h = &mut self.metric.as_mut()?.hist;
         let Some(le_text) = le else {
-            return Some("histogram bucket without an le label".into());
+            return Some("histogram bucket without an le label");
         };
         let Some(le) = parse_value(le_text).filter(|x| !x.is_nan()) else {
-            return Some("histogram bucket le is not a number".into());
+            return Some("histogram bucket le is not a number");
         };
         if le_text == "+Inf" {
             h.inf = Some(v);
@@ -340,6 +363,6 @@ impl Checker {
         h.last_le = Some(le);
         h.last_bucket = v;
         h.negative_bucket |= le < 0.0;
-        problem.map(String::from)
+        problem
     }
 }
