@@ -366,3 +366,7 @@ impl Checker {
         problem
     }
 }
+
+#[cfg(test)]
+#[path = "openmetrics_tests.rs"]
+mod tests;
