@@ -126,32 +126,27 @@ fn probe_dialog_on_the_demo_shows_status_and_phase_timings() {
         "the footer offers the probe:\n{dash}"
     );
     t.keys(&["p"]);
-    let open = t.wait_for("the probe dialog", |sc| sc.contains("✎url"));
-    assert!(open.contains(&format!("probe · {route}")), "{open}");
-    assert!(
-        open.contains("http://127.0.0.1:"),
-        "prefilled base URL:\n{open}"
-    );
-    assert!(
-        open.contains("esc done"),
-        "the dialog's keys in the footer:\n{open}"
+    // Every expectation in one wait: a capture can catch a frame half written.
+    t.wait_for(
+        "the probe dialog on the route, URL prefilled, its keys in the footer",
+        |sc| {
+            sc.contains("✎url")
+                && sc.contains(&format!("probe · {route}"))
+                && sc.contains("http://127.0.0.1:")
+                && sc.contains("esc done")
+        },
     );
     t.keys(&["Enter"]);
-    let done = t.wait_for("a probe result", |sc| {
-        status_shown(sc).is_some() && sc.contains("│ phases  dns ")
+    let done = t.wait_for("a status, every phase, a request id", |sc| {
+        let phases = sc.lines().find(|l| l.contains("│ phases  ")).unwrap_or("");
+        status_shown(sc).is_some()
+            && ["dns ", "connect ", "tls ", "ttfb ", "total "]
+                .iter()
+                .all(|p| phases.contains(p))
+            && sc.contains("request-id: ")
+            && sc.contains("history 1/1")
     });
-    let phases = done
-        .lines()
-        .find(|l| l.contains("│ phases  "))
-        .expect("phases line");
-    for phase in ["dns ", "connect ", "tls ", "ttfb ", "total "] {
-        assert!(phases.contains(phase), "{phase} in {phases}");
-    }
-    assert!(
-        done.contains("request-id: "),
-        "the demo's request id:\n{done}"
-    );
-    assert!(done.contains("history 1/1"), "{done}");
+    assert!(status_shown(&done).is_some_and(|s| (100..600).contains(&s)));
     // r sends it again; the history grows.
     t.keys(&["r"]);
     t.wait_for("the re-sent probe", |sc| {
@@ -270,11 +265,12 @@ fn selection_moves_while_a_probe_hangs() {
     // Still in flight: the server holds the request unanswered, and the client still waits.
     assert!(server.all_still_open(), "the probe gave up early");
     t.keys(&["p"]);
-    let reopened = t.wait_for("the dialog again", |sc| sc.contains("✎url"));
-    assert!(
-        reopened.contains("sending #1"),
-        "the probe is still pending after the selection moved:\n{reopened}"
-    );
+    // A finished probe never shows as sending again, so seeing it now proves it was still in
+    // flight after the selection moved. (Both in one wait: a capture can catch a frame half
+    // written.)
+    t.wait_for("the dialog again, the probe still sending", |sc| {
+        sc.contains("✎url") && sc.contains("sending #1")
+    });
     // Keys typed into the dialog show while it waits, too.
     t.keys(&["-l", "/typed"]);
     t.wait_for("typed text", |sc| sc.contains("/typed"));

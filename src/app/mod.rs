@@ -48,16 +48,19 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     let keymap = keymap_for(&plan)?;
     let hints = keymap.hints();
     let refresh = plan.refresh.max(Duration::from_millis(100));
-    let runbooks = crate::runbook::load(plan.runbooks_dir.as_deref());
+    let runbooks = std::sync::Arc::new(crate::runbook::load(plan.runbooks_dir.as_deref()));
     for d in &runbooks.diagnostics {
         tracing::warn!("runbooks: {d}");
     }
     let mut session = Session::start(plan).await?;
     let base_url = session.plan.base_url.clone();
     // The probe dialog: its answers come back on a channel of their own.
-    let probe_cfg = std::sync::Arc::new(crate::model::check::ProbeConfig {
-        base_url: session.plan.base_url.clone(),
-        ..session.plan.probe.clone()
+    let probe_cx = std::sync::Arc::new(probe::ProbeContext {
+        config: crate::model::check::ProbeConfig {
+            base_url: session.plan.base_url.clone(),
+            ..session.plan.probe.clone()
+        },
+        runbooks: runbooks.clone(),
     });
     session.store.probe.base_url = session.plan.base_url.clone();
     let (probe_tx, mut probe_rx) = tokio::sync::mpsc::channel(probe::PROBE_QUEUE);
@@ -100,7 +103,7 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
                             probe::Routed::Apply(ev) => {
                                 key_at.get_or_insert_with(Instant::now);
                                 let effects = session.store.apply(*ev, now());
-                                probe::start(&effects, &probe_cfg, &probe_tx);
+                                probe::start(&effects, &probe_cx, &probe_tx);
                                 dirty = true;
                             }
                             probe::Routed::Ignore => {}

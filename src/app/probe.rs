@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 
-use crate::commands::probe::runbook_summary;
+use crate::commands::probe::runbook_summary_in;
 use crate::model::check::ProbeConfig;
 use crate::sources::check::probe::Probe;
 use crate::store::probe_state::{DialogKey, ProbeState};
@@ -70,19 +70,29 @@ pub fn paste(text: String, probe: &ProbeState) -> Option<Event> {
         .then_some(Event::ProbeKey(key))
 }
 
+/// What a probe task needs: the `[probe]` defaults and the runbooks (shipped and the team's).
+pub struct ProbeContext {
+    pub config: ProbeConfig,
+    pub runbooks: Arc<crate::runbook::load::Loaded>,
+}
+
 /// Sends every probe among `effects` on its own task. Building the client (CA files, `file:`
-/// secrets) happens there too, off the loop.
-pub fn start(effects: &[Effect], cfg: &Arc<ProbeConfig>, tx: &mpsc::Sender<Event>) {
+/// secrets) and matching the runbook happen there too, off the loop.
+pub fn start(effects: &[Effect], cx: &Arc<ProbeContext>, tx: &mpsc::Sender<Event>) {
     for effect in effects {
         let Effect::StartProbe { id, request } = effect else {
             continue;
         };
-        let (id, request, cfg, tx) = (*id, request.clone(), cfg.clone(), tx.clone());
+        let (id, request, cx, tx) = (*id, request.clone(), cx.clone(), tx.clone());
         tokio::spawn(async move {
-            let event = match Probe::build(&request, &cfg) {
+            let event = match Probe::build(&request, &cx.config) {
                 Ok(probe) => {
                     let result = probe.send().await;
-                    let runbook = runbook_summary(result.status(), result.reason.as_ref());
+                    let runbook = runbook_summary_in(
+                        &cx.runbooks.catalog,
+                        result.status(),
+                        result.reason.as_ref(),
+                    );
                     Event::ProbeResult {
                         id,
                         result,

@@ -70,6 +70,15 @@ pub struct ProbeArgs {
 /// The summary of the runbook matching what a probe got: its failure reason, else its error
 /// status. `None` for a success.
 pub fn runbook_summary(status: Option<u16>, reason: Option<&FailureReason>) -> Option<String> {
+    runbook_summary_in(&crate::runbook::load::shipped().catalog, status, reason)
+}
+
+/// [`runbook_summary`] from a given catalog (the dashboard's, with the team's runbooks).
+pub fn runbook_summary_in(
+    catalog: &crate::runbook::Catalog,
+    status: Option<u16>,
+    reason: Option<&FailureReason>,
+) -> Option<String> {
     use crate::runbook::Query;
     let query = match (reason.map(FailureReason::code), status) {
         // A transport failure names the cause better than any status.
@@ -77,8 +86,7 @@ pub fn runbook_summary(status: Option<u16>, reason: Option<&FailureReason>) -> O
         (_, Some(s)) if s >= 400 => Query::code(s),
         _ => return None,
     };
-    let loaded = crate::runbook::load::shipped();
-    let m = loaded.catalog.best(&query)?;
+    let m = catalog.best(&query)?;
     let rb = m.runbook;
     Some(format!(
         "runbook {}: {} (retry: {})\n  {}\n  gatewatch runbook {} for the checks and fixes",
