@@ -32,6 +32,21 @@ fn worst_first(s: &Snapshot) -> Vec<&super::snapshot::RouteEntry> {
     rows
 }
 
+fn route_label(r: &super::snapshot::RouteEntry) -> String {
+    match &r.method {
+        Some(m) => format!("{m} {}", r.route),
+        None => r.route.clone(),
+    }
+}
+
+fn class_counts(s: &Snapshot) -> Vec<String> {
+    s.totals
+        .by_class
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect()
+}
+
 pub fn text(s: &Snapshot) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -50,12 +65,7 @@ pub fn text(s: &Snapshot) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "source {} [{}] {}{err}", src.id, src.state, src.target);
     }
-    let classes: Vec<String> = s
-        .totals
-        .by_class
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
+    let classes = class_counts(s);
     let _ = writeln!(
         out,
         "total {} requests, {} ({}): {}",
@@ -70,10 +80,7 @@ pub fn text(s: &Snapshot) -> String {
         "ROUTE", "SOURCE", "REQS", "REQ/S", "4XX", "5XX", "429", "P99"
     );
     for r in worst_first(s) {
-        let name = match &r.method {
-            Some(m) => format!("{m} {}", r.route),
-            None => r.route.clone(),
-        };
+        let name = route_label(r);
         let _ = writeln!(
             out,
             "{:<40} {:<22} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8}",
@@ -100,12 +107,7 @@ pub fn markdown(s: &Snapshot) -> String {
     if let Some(d) = &s.demo {
         let _ = writeln!(out, "**DEMO**: {}\n", md_cell(d));
     }
-    let classes: Vec<String> = s
-        .totals
-        .by_class
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
+    let classes = class_counts(s);
     let _ = writeln!(
         out,
         "**{} requests** in {}s, {} (from `{}`): {}\n",
@@ -127,10 +129,7 @@ pub fn markdown(s: &Snapshot) -> String {
     }
     let _ = writeln!(out, "\n| route | source | requests | req/s | 4xx | 5xx | 429 | p99 |\n|---|---|---:|---:|---:|---:|---:|---:|");
     for r in worst_first(s) {
-        let name = match &r.method {
-            Some(m) => format!("{m} {}", r.route),
-            None => r.route.clone(),
-        };
+        let name = route_label(r);
         let _ = writeln!(
             out,
             "| `{}` | `{}` | {} | {} | {} | {} | {} | {} |",

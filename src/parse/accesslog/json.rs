@@ -145,6 +145,13 @@ impl JsonSpec {
     }
 
     pub fn parse<'a>(&self, line: &'a str) -> Result<LogRecord<'a>, LineError> {
+        let mut rec = LogRecord::empty();
+        self.parse_into(line, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// Parses into `rec`, which is reset first.
+    pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
         let mut raw = [None; MAX_PATHS];
         let raw = &mut raw[..self.paths.len()];
         extract(line, &self.paths, raw).ok_or(LineError::NotJson)?;
@@ -158,7 +165,7 @@ impl JsonSpec {
         let get = |field: Field| f[field as usize].map(|(v, _)| v);
         let text = |field: Field| get(field).and_then(first_text).filter(|s| !is_unset(s));
 
-        let mut rec = LogRecord::empty();
+        *rec = LogRecord::empty();
         let status = get(Field::Status).ok_or(LineError::Missing("status"))?;
         let status_text = first_text(status).unwrap_or("");
         rec.status =
@@ -172,7 +179,7 @@ impl JsonSpec {
             };
             rec.query = query;
         } else if let Some(r) = text(Field::Request) {
-            read_request(r, &mut rec, true);
+            read_request(r, rec, true);
         }
         if let Some(m) = text(Field::Method) {
             rec.method = Some(m).filter(|m| super::values::is_method(m));
@@ -191,8 +198,8 @@ impl JsonSpec {
         rec.host = text(Field::Host);
         rec.route_name = text(Field::RouteName);
         rec.flags = text(Field::Flags);
-        rec.responder = self.responder(&rec, &f);
-        Ok(rec)
+        rec.responder = self.responder(rec, &f);
+        Ok(())
     }
 
     fn responder(&self, rec: &LogRecord<'_>, f: &Found<'_>) -> Responder {

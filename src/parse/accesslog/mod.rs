@@ -272,7 +272,7 @@ impl LogFormat {
         match &self.parser {
             Parser::Text(t) => t.parse_into(line, rec)?,
             Parser::Dual(t, _) if !json() => t.parse_into(line, rec)?,
-            Parser::Dual(_, j) | Parser::Json(j) => *rec = j.parse(line)?,
+            Parser::Dual(_, j) | Parser::Json(j) => j.parse_into(line, rec)?,
             Parser::Haproxy => *rec = haproxy::parse(line)?,
         }
         if self.name == FormatName::AwsApigw {

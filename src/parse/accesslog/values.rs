@@ -162,9 +162,58 @@ fn tz_offset_secs(b: &[u8]) -> Option<i64> {
     }
 }
 
+/// The last time text parsed on this thread and its value: consecutive log lines mostly share
+/// their second, so most lines skip the calendar arithmetic.
+struct TimeCache {
+    text: [u8; 40],
+    len: usize,
+    value: Option<Timestamp>,
+}
+
+type TimeCacheCell = std::cell::RefCell<TimeCache>;
+
+thread_local! {
+    // One per shape: the same text can be a time in one shape and nothing in the other.
+    static LAST_CLF: TimeCacheCell =
+        const { std::cell::RefCell::new(TimeCache { text: [0; 40], len: usize::MAX, value: None }) };
+    static LAST_ISO: TimeCacheCell =
+        const { std::cell::RefCell::new(TimeCache { text: [0; 40], len: usize::MAX, value: None }) };
+}
+
+fn cached(
+    cache: &'static std::thread::LocalKey<TimeCacheCell>,
+    v: &str,
+    parse: fn(&str) -> Option<Timestamp>,
+) -> Option<Timestamp> {
+    let b = v.as_bytes();
+    if b.len() > 40 {
+        return parse(v);
+    }
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len == b.len() && c.text[..b.len()] == *b {
+            return c.value;
+        }
+        let value = parse(v);
+        c.text[..b.len()].copy_from_slice(b);
+        c.len = b.len();
+        c.value = value;
+        value
+    })
+}
+
 /// `22/Nov/2026:10:59:50 +0000` (nginx `$time_local`, Apache `%t` without brackets) and
 /// HAProxy's `22/Nov/2026:10:59:50.883` (no zone: taken as UTC).
 pub fn parse_clf_time(v: &str) -> Option<Timestamp> {
+    cached(&LAST_CLF, v, parse_clf_time_uncached)
+}
+
+/// RFC 3339 / ISO 8601, as [`parse_iso_time_uncached`], remembering the last answer.
+pub fn parse_iso_time(v: &str) -> Option<Timestamp> {
+    cached(&LAST_ISO, v, parse_iso_time_uncached)
+}
+
+fn parse_clf_time_uncached(v: &str) -> Option<Timestamp> {
     let b = v.as_bytes();
     if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
         return None;
@@ -195,7 +244,7 @@ pub fn parse_clf_time(v: &str) -> Option<Timestamp> {
 
 /// RFC 3339 / ISO 8601: `2026-11-22T10:59:50+00:00`, `2016-04-15T20:17:00.310Z`,
 /// `2024-01-01 10:00:00.123456789Z`.
-pub fn parse_iso_time(v: &str) -> Option<Timestamp> {
+pub fn parse_iso_time_uncached(v: &str) -> Option<Timestamp> {
     let b = v.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
@@ -351,6 +400,22 @@ mod tests {
         assert_eq!(epoch_to_timestamp(1.795_345_19e18), Some(want));
         assert_eq!(parse_any_time("1795345190"), Some(want));
         assert_eq!(parse_any_time("22/Nov/2026:10:59:50 +0000"), Some(want));
+    }
+
+    #[test]
+    fn the_time_cache_never_changes_an_answer() {
+        let texts = [
+            "22/Nov/2026:10:59:50 +0000",
+            "22/Nov/2026:10:59:50 +0000",
+            "22/Nov/2026:10:59:51 +0000",
+            "bad",
+            "bad",
+            "22/Nov/2026:10:59:50 +0000",
+        ];
+        for t in texts {
+            assert_eq!(parse_clf_time(t), parse_clf_time_uncached(t), "{t}");
+            assert_eq!(parse_iso_time(t), parse_iso_time_uncached(t), "{t}");
+        }
     }
 
     #[test]

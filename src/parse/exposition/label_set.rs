@@ -2,9 +2,11 @@
 //!
 //! Consecutive samples nearly always carry the same label names in the same order, so the
 //! scanner remembers the last set ([`KnownName`]s) and first tries to match the line against
-//! it. That fast path checks the strict grammar only and collects nothing; anything else
-//! (new names, blanks inside braces, a syntax error) falls back to the full scanner, which
-//! collects `(name, value)` pairs, checks for duplicate names and produces the error.
+//! it (and histogram buckets, which repeat every label but `le`, only past the repeated part).
+//! That fast path checks the strict grammar only, and collects `(name, value)` pairs only when
+//! asked (the OpenMetrics checks hash them); anything else (new names, blanks inside braces, a
+//! syntax error) falls back to the full scanner, which collects the pairs, checks for
+//! duplicate names and produces the error.
 
 use super::chars::{eq_bytes, has_prefix_at, skip_blanks, LABEL_CHAR, LABEL_START};
 use super::line::ScanResult;
@@ -78,6 +80,8 @@ pub(crate) struct LabelScanner<'a> {
     prev: &'a [u8],
     prev_open: usize,
     prev_tail: Tail,
+    /// `pairs` hold the last scanned line's labels, values included.
+    pairs_valid: bool,
 }
 
 /// Where the last label of a set starts, and whether a value before it had a backslash.
@@ -98,21 +102,25 @@ impl<'a> LabelScanner<'a> {
         values: bool,
     ) -> ScanResult<LabelsEnd> {
         let b = line.as_bytes();
-        if !values {
-            if let Some(end) = self.match_like_prev(b, i) {
+        let pairs_were_valid = std::mem::take(&mut self.pairs_valid);
+        if let Some(end) = self.match_like_prev(line, i, values, pairs_were_valid) {
+            self.pairs_valid = values;
+            return Ok(end);
+        }
+        for slot in [self.current, 1 - self.current] {
+            self.pairs.clear();
+            let pairs = values.then_some(&mut self.pairs);
+            if let Some((end, tail)) = match_known(line, i, &self.known[slot].0, 0, false, pairs) {
+                self.current = slot;
+                self.pairs_valid = values;
+                self.remember(b, i, tail);
                 return Ok(end);
-            }
-            for slot in [self.current, 1 - self.current] {
-                if let Some((end, tail)) = match_known(b, i, &self.known[slot].0, 0, false) {
-                    self.current = slot;
-                    self.remember(b, i, tail);
-                    return Ok(end);
-                }
             }
         }
         self.pairs.clear();
         let (end, tail) = scan_pairs(line, i, om, &mut self.pairs)?;
         self.note_names()?;
+        self.pairs_valid = true;
         self.remember(b, i, tail);
         Ok(end)
     }
@@ -124,18 +132,37 @@ impl<'a> LabelScanner<'a> {
     }
 
     /// The fast path for a line whose labels up to the last one repeat the previous line's.
+    /// With `values`, the previous line's pairs (when `pairs_valid`) supply all but the last.
     #[inline]
-    fn match_like_prev(&mut self, b: &'a [u8], i: usize) -> Option<LabelsEnd> {
+    fn match_like_prev(
+        &mut self,
+        line: &'a str,
+        i: usize,
+        values: bool,
+        pairs_valid: bool,
+    ) -> Option<LabelsEnd> {
+        let b = line.as_bytes();
         let known = &self.known[self.current].0;
         let tail = self.prev_tail;
         if known.len() < 2 || i != self.prev_open || tail.start <= i {
             return None;
         }
-        let same = eq_bytes(b.get(i..tail.start)?, self.prev.get(i..tail.start)?);
-        if !same {
+        if values && !(pairs_valid && self.pairs.len() == known.len()) {
             return None;
         }
-        let (end, tail) = match_known(b, tail.start, known, known.len() - 1, tail.escaped)?;
+        if !eq_bytes(b.get(i..tail.start)?, self.prev.get(i..tail.start)?) {
+            return None;
+        }
+        self.pairs.truncate(known.len() - 1);
+        let pairs = values.then_some(&mut self.pairs);
+        let (end, tail) = match_known(
+            line,
+            tail.start,
+            known,
+            known.len() - 1,
+            tail.escaped,
+            pairs,
+        )?;
         self.remember(b, i, tail);
         Some(end)
     }
@@ -144,6 +171,7 @@ impl<'a> LabelScanner<'a> {
     #[inline]
     pub fn none(&mut self) {
         self.pairs.clear();
+        self.pairs_valid = true;
         self.note_names().unwrap_or(());
     }
 
@@ -197,17 +225,19 @@ pub(crate) fn has_duplicate(pairs: &[(&str, &str)]) -> bool {
     })
 }
 
-/// Matches `b[i..]` against the `known` names from index `from` on, in order, strict grammar
-/// only (`escaped`: a value before `from` had a backslash). `None` on any difference; the full
-/// scanner then takes over.
+/// Matches `line[i..]` against the `known` names from index `from` on, in order, strict grammar
+/// only (`escaped`: a value before `from` had a backslash), pushing `(name, value)` to `pairs`
+/// when given. `None` on any difference; the full scanner then takes over.
 #[inline]
-fn match_known(
-    b: &[u8],
+fn match_known<'a>(
+    line: &'a str,
     mut i: usize,
-    known: &[KnownName<'_>],
+    known: &[KnownName<'a>],
     from: usize,
     mut escaped: bool,
+    mut pairs: Option<&mut Vec<(&'a str, &'a str)>>,
 ) -> Option<(LabelsEnd, Tail)> {
+    let b = line.as_bytes();
     let mut tail = Tail { start: i, escaped };
     let last = known.len().checked_sub(1);
     for (k, name) in known.iter().enumerate().skip(from) {
@@ -221,7 +251,11 @@ fn match_known(
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        i = closing_quote(b, i + 1, &mut escaped)? + 1;
+        let close = closing_quote(b, i + 1, &mut escaped)?;
+        if let Some(p) = pairs.as_deref_mut() {
+            p.push((name.name, line.get(i + 1..close)?));
+        }
+        i = close + 1;
         let want = if Some(k) == last { b'}' } else { b',' };
         if b.get(i) != Some(&want) {
             return None;

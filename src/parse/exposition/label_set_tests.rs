@@ -256,10 +256,10 @@ mod fast_paths_agree_with_the_full_scan {
 
     proptest! {
         #[test]
-        fn same_outcome(texts in texts(), om in any::<bool>()) {
+        fn same_outcome(texts in texts(), om in any::<bool>(), values in any::<bool>()) {
             let mut fast = LabelScanner::default();
             for text in &texts {
-                let got = fast.scan(text, 0, om, false);
+                let got = fast.scan(text, 0, om, values);
                 let mut pairs = Vec::new();
                 let want = scan_pairs(text, 0, om, &mut pairs).and_then(|(end, _)| {
                     if has_duplicate(&pairs) { Err("duplicate label name") } else { Ok(end) }
@@ -269,6 +269,9 @@ mod fast_paths_agree_with_the_full_scan {
                     prop_assert_eq!(g, w, "{}", text);
                     let names: Vec<&str> = pairs.iter().map(|(n, _)| *n).collect();
                     prop_assert_eq!(fast.names().collect::<Vec<_>>(), names, "{}", text);
+                    if values {
+                        prop_assert_eq!(&fast.pairs, &pairs, "{}", text);
+                    }
                 }
             }
         }

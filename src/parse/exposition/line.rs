@@ -1,11 +1,11 @@
-//! Scanning one line: a sample (`name{labels} value [timestamp] [# exemplar]`) or a comment
-//! (`# HELP`, `# TYPE`, `# UNIT`, `# EOF`, anything else).
+//! Scanning one sample line: `name{labels} value [timestamp] [# exemplar]` (the labels in
+//! `label_set.rs`, comment lines in `comment.rs`).
 //!
 //! Both formats are scanned by the same code; `om` switches on OpenMetrics' stricter
 //! grammar: exactly one space between fields, no blanks inside braces, no trailing comma, no
-//! trailing whitespace, and only the four known comment kinds. Prometheus 0.0.4 allows runs of
-//! blanks and tabs, blanks around `=` and `,` inside braces, a trailing comma and free
-//! comments. Errors are static reasons; the caller adds line number and excerpt.
+//! trailing whitespace, seconds for timestamps, and checked exemplars. Prometheus 0.0.4 allows
+//! runs of blanks and tabs, blanks around `=` and `,` inside braces and a trailing comma.
+//! Errors are static reasons; the caller adds line number and excerpt.
 
 use super::chars::{has_prefix_at, separator, token_end, METRIC_CHAR, METRIC_START};
 use super::label_set::{has_duplicate, scan_pairs, LabelScanner};

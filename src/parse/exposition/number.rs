@@ -12,10 +12,52 @@ pub fn parse_value(s: &str) -> Option<f64> {
     if let Some(v) = small_uint(b) {
         return Some(v as f64);
     }
+    if let Some(v) = short_decimal(b) {
+        return Some(v);
+    }
     if is_decimal(b) {
         return s.parse::<f64>().ok();
     }
     special(b)
+}
+
+/// `[-]digits.digits` with at most 15 digits in all: the digits as an integer are exact in an
+/// f64, and so is the power of ten, so one division gives the correctly rounded value (the
+/// classic fast path of decimal-to-float conversion). Bucket bounds and sums look like this.
+#[inline]
+fn short_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    let mut seen_dot = false;
+    let mut frac = 0usize;
+    let mut count = 0usize;
+    for &c in digits {
+        if c == b'.' && !seen_dot {
+            seen_dot = true;
+            continue;
+        }
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+        count += 1;
+        frac += usize::from(seen_dot);
+    }
+    if !seen_dot || count == 0 || count > 15 {
+        return None;
+    }
+    let x = v as f64 / POW10[frac];
+    Some(if negative { -x } else { x })
 }
 
 /// Unsigned integers of up to 15 digits are exact in an f64 and are by far the most common
@@ -181,6 +223,47 @@ mod tests {
         }
         for s in ["NaN", "nan", "NAN"] {
             assert!(parse_value(s).is_some_and(f64::is_nan), "{s}");
+        }
+        // The short-decimal path agrees with the general parser, bit for bit.
+        for s in [
+            "0.005",
+            "0.1",
+            "0.25",
+            "2.5",
+            "4.210817643000001",
+            "147.123",
+            "-0.5",
+            ".5",
+            "5.",
+            "123456789.012345",
+            "0.000000000000001",
+            "99999999999999.9",
+            "-.0",
+            "1.0",
+        ] {
+            let want: f64 = s.parse().expect("decimal");
+            assert_eq!(
+                parse_value(s).map(f64::to_bits),
+                Some(want.to_bits()),
+                "{s}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_parse_like_the_standard_library(
+            digits in proptest::collection::vec(0u8..10, 1..18),
+            dot in 0usize..18,
+            negative in proptest::bool::ANY,
+        ) {
+            let mut s: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            s.insert(dot.min(s.len()), '.');
+            if negative {
+                s.insert(0, '-');
+            }
+            let want: f64 = s.parse().expect("decimal");
+            proptest::prop_assert_eq!(parse_value(&s).map(f64::to_bits), Some(want.to_bits()), "{}", s);
         }
     }
 

@@ -37,10 +37,12 @@ struct Metric {
 #[derive(Default)]
 pub(crate) struct Checker {
     metric: Option<Metric>,
-    closed: HashSet<u64>,
+    closed: KeySet,
     /// Hash of the last sample's name and full label set, and its timestamp.
     last_series: Option<(u64, Option<f64>)>,
     pub violations: Vec<Violation>,
+    /// Line of the earliest violation flagged so far.
+    first_line: Option<usize>,
 }
 
 fn mix(mut h: u64) -> u64 {
@@ -51,15 +53,64 @@ fn mix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-fn fnv(mut h: u64, s: &str) -> u64 {
-    for &b in s.as_bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+/// Eight bytes per step, the tail as overlapping loads; not keyed, so a body could be crafted
+/// to collide (which at worst hides or invents a grouping report, never changes a sample).
+fn hash_str(mut h: u64, s: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut chunks = b.chunks_exact(8);
+    for c in chunks.by_ref() {
+        h = (h ^ load(c, 0, 8)).wrapping_mul(K).rotate_left(31);
     }
-    h
+    let tail = match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        4..=7 => load(b, 0, 4) | load(b, n - 4, 4) << 32,
+        _ => load(b, n - 8, 8),
+    };
+    // The length keeps "ab" + "c" and "a" + "bc" apart.
+    (h ^ tail).wrapping_mul(K).rotate_left(31) ^ (n as u64)
 }
 
+/// Little-endian load of `width` (4 or 8) bytes at `at`; 0 when out of range (never, given
+/// the callers' lengths).
+#[inline(always)]
+fn load(b: &[u8], at: usize, width: usize) -> u64 {
+    match width {
+        4 => b
+            .get(at..)
+            .and_then(|r| r.first_chunk::<4>())
+            .map_or(0, |c| u64::from(u32::from_le_bytes(*c))),
+        _ => b
+            .get(at..)
+            .and_then(|r| r.first_chunk::<8>())
+            .map_or(0, |c| u64::from_le_bytes(*c)),
+    }
+}
+
+/// Metric keys are already hashes: the set uses them as they are.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type KeySet = HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
+
 fn pair_hash(name: &str, value: &str) -> u64 {
-    mix(fnv(fnv(0xcbf2_9ce4_8422_2325, name) ^ 0xff, value))
+    mix(hash_str(hash_str(0x243f_6a88_85a3_08d3, name), value))
 }
 
 fn bad(v: f64) -> bool {
@@ -67,11 +118,19 @@ fn bad(v: f64) -> bool {
 }
 
 impl Checker {
+    /// Only the earliest violation is reported, so a later one is not worth formatting.
+    fn wants(&self, line: usize) -> bool {
+        self.first_line.is_none_or(|first| line < first)
+    }
+
     fn flag(&mut self, line: usize, reason: impl Into<String>) {
-        self.violations.push(Violation {
-            line,
-            reason: reason.into(),
-        });
+        if self.wants(line) {
+            self.first_line = Some(line);
+            self.violations.push(Violation {
+                line,
+                reason: reason.into(),
+            });
+        }
     }
 
     /// The current family ends (another starts, or the exposition ends).
@@ -90,6 +149,9 @@ impl Checker {
             MetricType::GaugeHistogram => ("_gcount", "_gsum"),
             _ => return,
         };
+        if !self.wants(m.line) {
+            return;
+        }
         let mut problems: Vec<String> = Vec::new();
         if h.inf.is_none() {
             problems.push(format!("histogram {family} has no le=\"+Inf\" bucket"));
@@ -134,6 +196,9 @@ impl Checker {
     ) {
         let kind = family.kind;
         let Some(suffix) = suffix else {
+            if !self.wants(line) {
+                return;
+            }
             self.flag(
                 line,
                 format!(
@@ -152,7 +217,7 @@ impl Checker {
             _ => "",
         };
         let mut key = 0u64;
-        let mut full = fnv(0xcbf2_9ce4_8422_2325, s.name);
+        let mut full = hash_str(0x1319_8a2e_0370_7344, s.name);
         let mut special_value = None;
         for &(n, v) in pairs {
             let h = pair_hash(n, v);
@@ -174,7 +239,7 @@ impl Checker {
                     "_bucket"
                 )
         );
-        if s.exemplar && !exemplar_ok {
+        if s.exemplar && !exemplar_ok && self.wants(line) {
             self.flag(
                 line,
                 format!("exemplar on {}, which cannot carry one", s.name),
@@ -187,7 +252,7 @@ impl Checker {
             return;
         }
         self.end_metric(family);
-        if self.closed.contains(&key) {
+        if self.closed.contains(&key) && self.wants(line) {
             self.flag(
                 line,
                 format!("samples of one {family} metric are not grouped together"),
@@ -230,10 +295,24 @@ impl Checker {
         v: f64,
     ) {
         use MetricType::*;
+        let bucket_problem = match (kind, suffix) {
+            (Histogram | GaugeHistogram, "_bucket") => self.bucket(special, v),
+            _ => None,
+        };
+        if let Some(m) = self.metric.as_mut() {
+            match suffix {
+                "_count" | "_gcount" => m.hist.count = Some(v),
+                "_sum" | "_gsum" => m.hist.sum = Some(v),
+                _ => {}
+            }
+        }
+        if !self.wants(line) {
+            return;
+        }
         let problem: Option<String> = match (kind, suffix) {
             (Counter, "") => Some(format!("counter {family} samples must end in _total")),
             (Counter, "_total") if bad(v) => Some("counter value is NaN or negative".into()),
-            (Histogram | GaugeHistogram, "_bucket") => self.bucket(special, v),
+            (Histogram | GaugeHistogram, "_bucket") => bucket_problem.map(String::from),
             (Histogram, "_count" | "_sum")
             | (GaugeHistogram, "_gcount")
             | (Summary, "_count" | "_sum")
@@ -256,25 +335,18 @@ impl Checker {
             (StateSet, _) if v != 0.0 && v != 1.0 => Some("stateset value must be 0 or 1".into()),
             _ => None,
         };
-        if let Some(m) = self.metric.as_mut() {
-            match suffix {
-                "_count" | "_gcount" => m.hist.count = Some(v),
-                "_sum" | "_gsum" => m.hist.sum = Some(v),
-                _ => {}
-            }
-        }
         if let Some(p) = problem {
             self.flag(line, p);
         }
     }
 
-    fn bucket(&mut self, le: Option<&str>, v: f64) -> Option<String> {
+    fn bucket(&mut self, le: Option<&str>, v: f64) -> Option<&'static str> {
         let h = &mut self.metric.as_mut()?.hist;
         let Some(le_text) = le else {
-            return Some("histogram bucket without an le label".into());
+            return Some("histogram bucket without an le label");
         };
         let Some(le) = parse_value(le_text).filter(|x| !x.is_nan()) else {
-            return Some("histogram bucket le is not a number".into());
+            return Some("histogram bucket le is not a number");
         };
         if le_text == "+Inf" {
             h.inf = Some(v);
@@ -291,6 +363,10 @@ impl Checker {
         h.last_le = Some(le);
         h.last_bucket = v;
         h.negative_bucket |= le < 0.0;
-        problem.map(String::from)
+        problem
     }
 }
+
+#[cfg(test)]
+#[path = "openmetrics_tests.rs"]
+mod tests;
