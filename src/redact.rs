@@ -128,9 +128,44 @@ pub fn query(path: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{head}{}{fragment}", parts.join("&")))
 }
 
+/// Replaces every occurrence of a known secret value (a header value this process sent, with or
+/// without its `Bearer `-style scheme) in `text` by its redacted form. For text a server may
+/// echo back: body previews, error messages. Values shorter than 4 characters are left alone
+/// (they would match everywhere and protect nothing).
+pub fn scrub<'a>(text: &'a str, secrets: &[&str]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for secret in secrets {
+        let bare = match secret.split_once(' ') {
+            Some((scheme, rest)) if scheme.len() < 16 && !rest.trim().is_empty() => rest.trim(),
+            _ => secret,
+        };
+        for needle in [*secret, bare] {
+            if needle.len() >= 4 && out.contains(needle) {
+                out = Cow::Owned(out.replace(needle, &redact_value(needle)));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubs_known_secrets_from_echoed_text() {
+        let secrets = ["Bearer s3cr3t-token-value"];
+        assert_eq!(
+            scrub("{\"auth\":\"Bearer s3cr3t-token-value\"}", &secrets),
+            "{\"auth\":\"Bearer s3c…(redacted)\"}"
+        );
+        assert_eq!(
+            scrub("token=s3cr3t-token-value", &secrets),
+            "token=s3c…(redacted)"
+        );
+        assert_eq!(scrub("nothing here", &secrets), "nothing here");
+        assert!(matches!(scrub("abc", &["ab"]), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn redacts_header_values() {

@@ -26,7 +26,7 @@ impl Session {
         let demo = if plan.demo {
             let handle = crate::demo::start(crate::demo::DemoOptions::default()).await?;
             plan.sources.retain(|_| false);
-            plan.sources.push(SourcePlan::Scrape(ScrapePlan {
+            plan.sources.push(SourcePlan::Scrape(Box::new(ScrapePlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("scrape:demo"),
                     kind: SourceKind::Scrape,
@@ -41,7 +41,8 @@ impl Session {
                 ca_file: None,
                 insecure_skip_verify: false,
                 max_body: DEFAULT_MAX_BODY,
-            }));
+                generic: None,
+            })));
             plan.sources.push(SourcePlan::Log(LogPlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("log:demo"),

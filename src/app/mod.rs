@@ -113,7 +113,11 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
         }
         if force || last_view.as_ref() != Some(&view) {
             if force {
-                guard.terminal.clear()?;
+                // Not `clear()`: it queries the cursor position, and the answer would race
+                // with the key reader. `resize` clears the screen and resets the back buffer.
+                guard
+                    .terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
             guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
             last_draw = Instant::now();

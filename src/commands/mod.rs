@@ -2,8 +2,12 @@
 //! print text, JSON or Markdown instead of drawing. Exit codes: 0 ok, 1 the command ran and
 //! found a failure, 2 usage or config error.
 
+pub mod check;
 pub mod config_cmd;
 pub mod demo;
+pub mod inspect;
+pub mod probe;
+pub mod runbook;
 pub mod snapshot;
 
 use crate::cli::{Cli, Command};

@@ -118,6 +118,8 @@ pub struct ScrapeConfig {
     pub insecure_skip_verify: bool,
     #[serde(default, deserialize_with = "super::duration::deserialize_bytes_opt")]
     pub max_body: Option<usize>,
+    /// With `preset = "generic"`: which families and labels mean what (docs/metrics.md).
+    pub generic: Option<crate::parse::presets::generic::GenericMapping>,
 }
 
 fn default_preset() -> Spanned<String> {

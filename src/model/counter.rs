@@ -26,8 +26,13 @@ pub struct SeriesId(pub u64);
 /// A fast, decent-quality 64-bit hash of bytes (multiply-rotate over 8-byte words, with a
 /// final avalanche). Not for adversarial input; collisions only merge two series' counts.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = (bytes.len() as u64).wrapping_mul(K);
+    avalanche(absorb((bytes.len() as u64).wrapping_mul(K), bytes))
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Folds bytes into a running state, 8 at a time (no final avalanche).
+fn absorb(mut h: u64, bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
@@ -41,7 +46,7 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
             .wrapping_mul(K)
             .rotate_left(29);
     }
-    avalanche(h)
+    h
 }
 
 /// Mixes two hashes into one, order-sensitive.
@@ -67,7 +72,14 @@ pub struct LabelSetHash {
 
 impl LabelSetHash {
     pub fn add(&mut self, name: &str, value: &str) {
-        let pair = mix(hash_bytes(name.as_bytes()), hash_bytes(value.as_bytes()));
+        // One pass over name then value; both lengths are folded in so that the split point
+        // between them is part of the hash.
+        let seed = K ^ ((name.len() as u64) << 32 | value.len() as u64);
+        let h = absorb(
+            absorb(seed, name.as_bytes()).rotate_left(17),
+            value.as_bytes(),
+        );
+        let pair = avalanche(h);
         self.sum = self.sum.wrapping_add(pair);
         self.count += 1;
     }
@@ -106,19 +118,37 @@ pub const DEFAULT_RETAIN_MISSED: u32 = 5;
 
 #[derive(Clone, Debug)]
 struct Tracked<M> {
+    id: SeriesId,
     value: f64,
     created_ms: Option<i64>,
     /// The scrape generation that last saw this series.
     seen: u32,
+    /// Where the last scrape saw it (index into `prev_order`), `u32::MAX` when it did not.
+    pos: u32,
     meta: M,
 }
+
+/// A series' place in the tracker, valid until the next [`CounterTracker::commit`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Slot(u32);
 
 /// Per-series counter state across scrapes of one target. `M` is what the caller wants to
 /// remember about each series (its route and status, already mapped), so that mapping work is
 /// done once per series, not once per scrape.
+///
+/// Storage is dense (one `Vec` of series) with a hash index; since exporters print their
+/// series in the same order every scrape, [`CounterTracker::find`] first checks the series
+/// that followed the previous hit in the last scrape, which turns nearly every lookup into a
+/// sequential read instead of a random probe.
 #[derive(Clone, Debug)]
 pub struct CounterTracker<M> {
-    series: PrehashedMap<SeriesId, Tracked<M>>,
+    slots: Vec<Tracked<M>>,
+    index: PrehashedMap<SeriesId, u32>,
+    /// Slots in the order the last committed scrape observed them.
+    prev_order: Vec<u32>,
+    /// Slots in the order the scrape in progress observes them.
+    order: Vec<u32>,
+    cursor: usize,
     /// Successful scrapes committed so far (plus one when built [`CounterTracker::from_zero`]).
     generation: u32,
     last_ok: Option<Timestamp>,
@@ -135,7 +165,11 @@ impl<M> CounterTracker<M> {
     /// A tracker whose first scrape is a baseline (increases start after it).
     pub fn new() -> Self {
         CounterTracker {
-            series: PrehashedMap::default(),
+            slots: Vec::new(),
+            index: PrehashedMap::default(),
+            prev_order: Vec::new(),
+            order: Vec::new(),
+            cursor: 0,
             generation: 0,
             last_ok: None,
             retain_missed: DEFAULT_RETAIN_MISSED,
@@ -167,15 +201,31 @@ impl<M> CounterTracker<M> {
     }
 
     pub fn contains(&self, id: SeriesId) -> bool {
-        self.series.contains_key(&id)
+        self.index.contains_key(&id)
     }
 
     pub fn len(&self) -> usize {
-        self.series.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.series.is_empty()
+        self.slots.is_empty()
+    }
+
+    /// The slot of a known series. Call in scrape order for the fast path.
+    pub fn find(&mut self, id: SeriesId) -> Option<Slot> {
+        if let Some(&slot) = self.prev_order.get(self.cursor) {
+            if self.slots[slot as usize].id == id {
+                self.cursor += 1;
+                return Some(Slot(slot));
+            }
+        }
+        let slot = *self.index.get(&id)?;
+        let pos = self.slots[slot as usize].pos;
+        if pos != u32::MAX {
+            self.cursor = pos as usize + 1;
+        }
+        Some(Slot(slot))
     }
 
     /// Records one sample of the scrape in progress and returns the series' increase since the
@@ -190,58 +240,63 @@ impl<M> CounterTracker<M> {
         created_secs: Option<f64>,
         meta: impl FnOnce() -> M,
     ) -> (f64, &M) {
-        let current = self.generation + 1;
-        let created_ms = created_secs
-            .filter(|c| c.is_finite())
-            .map(|c| (c * 1000.0).round() as i64);
-        let baseline = self.generation == 0;
-        let last_ok = self.last_ok;
-        let usable = value.is_finite();
-        let entry = self.series.entry(id);
-        use std::collections::hash_map::Entry;
-        match entry {
-            Entry::Occupied(o) => {
-                let t = o.into_mut();
-                if t.seen == current || !usable {
-                    return (0.0, &t.meta);
-                }
-                let reset_by_created = matches!(
-                    (t.created_ms, created_ms),
-                    (Some(before), Some(now)) if now > before
-                );
-                let increase = if baseline {
-                    0.0
-                } else if reset_by_created || value < t.value {
-                    value.max(0.0)
-                } else {
-                    value - t.value
-                };
-                t.value = value;
-                if created_ms.is_some() {
-                    t.created_ms = created_ms;
-                }
-                t.seen = current;
-                (increase, &t.meta)
-            }
-            Entry::Vacant(v) => {
-                let increase = if baseline || !usable {
-                    0.0
-                } else {
-                    match (created_ms, last_ok) {
-                        // It existed at our previous scrape without being seen: unknown part.
-                        (Some(c), Some(prev)) if c <= prev.millis() => 0.0,
-                        _ => value.max(0.0),
-                    }
-                };
-                let t = v.insert(Tracked {
-                    value: if usable { value } else { 0.0 },
-                    created_ms,
-                    seen: if usable { current } else { 0 },
-                    meta: meta(),
-                });
-                (increase, &t.meta)
-            }
+        if let Some(slot) = self.index.get(&id).copied() {
+            return self.observe_slot(Slot(slot), value, created_secs);
         }
+        let created_ms = to_ms(created_secs);
+        let usable = value.is_finite();
+        let increase = if self.generation == 0 || !usable {
+            0.0
+        } else {
+            match (created_ms, self.last_ok) {
+                // It existed at our previous scrape without being seen: unknown part.
+                (Some(c), Some(prev)) if c <= prev.millis() => 0.0,
+                _ => value.max(0.0),
+            }
+        };
+        let slot = self.slots.len() as u32;
+        self.slots.push(Tracked {
+            id,
+            value: if usable { value } else { 0.0 },
+            created_ms,
+            seen: if usable { self.generation + 1 } else { 0 },
+            pos: u32::MAX,
+            meta: meta(),
+        });
+        self.index.insert(id, slot);
+        if usable {
+            self.order.push(slot);
+        }
+        (increase, &self.slots[slot as usize].meta)
+    }
+
+    /// [`CounterTracker::observe`] for a series already found.
+    pub fn observe_slot(&mut self, slot: Slot, value: f64, created_secs: Option<f64>) -> (f64, &M) {
+        let current = self.generation + 1;
+        let baseline = self.generation == 0;
+        let t = &mut self.slots[slot.0 as usize];
+        if t.seen == current || !value.is_finite() {
+            return (0.0, &self.slots[slot.0 as usize].meta);
+        }
+        let created_ms = to_ms(created_secs);
+        let reset_by_created = matches!(
+            (t.created_ms, created_ms),
+            (Some(before), Some(now)) if now > before
+        );
+        let increase = if baseline {
+            0.0
+        } else if reset_by_created || value < t.value {
+            value.max(0.0)
+        } else {
+            value - t.value
+        };
+        t.value = value;
+        if created_ms.is_some() {
+            t.created_ms = created_ms;
+        }
+        t.seen = current;
+        self.order.push(slot.0);
+        (increase, &self.slots[slot.0 as usize].meta)
     }
 
     /// Commits the scrape taken at `at`: it becomes the previous successful scrape, and series
@@ -251,9 +306,50 @@ impl<M> CounterTracker<M> {
         self.last_ok = Some(at);
         let current = self.generation;
         let keep = self.retain_missed;
-        self.series
-            .retain(|_, t| current.saturating_sub(t.seen) <= keep);
+        if self
+            .slots
+            .iter()
+            .any(|t| current.saturating_sub(t.seen) > keep)
+        {
+            let mut remap = vec![u32::MAX; self.slots.len()];
+            let mut kept = 0u32;
+            for (old, t) in self.slots.iter().enumerate() {
+                if current.saturating_sub(t.seen) <= keep {
+                    remap[old] = kept;
+                    kept += 1;
+                }
+            }
+            let mut old = 0;
+            self.slots.retain(|_| {
+                let k = remap[old] != u32::MAX;
+                old += 1;
+                k
+            });
+            self.index.clear();
+            for (i, t) in self.slots.iter().enumerate() {
+                self.index.insert(t.id, i as u32);
+            }
+            for s in &mut self.order {
+                *s = remap[*s as usize];
+            }
+            self.order.retain(|s| *s != u32::MAX);
+        }
+        std::mem::swap(&mut self.prev_order, &mut self.order);
+        self.order.clear();
+        for t in &mut self.slots {
+            t.pos = u32::MAX;
+        }
+        for (i, &s) in self.prev_order.iter().enumerate() {
+            self.slots[s as usize].pos = i as u32;
+        }
+        self.cursor = 0;
     }
+}
+
+fn to_ms(created_secs: Option<f64>) -> Option<i64> {
+    created_secs
+        .filter(|c| c.is_finite())
+        .map(|c| (c * 1000.0).round() as i64)
 }
 
 #[cfg(test)]
@@ -434,6 +530,35 @@ mod tests {
             t.commit(Timestamp(at));
         }
         assert_eq!(built, 1);
+    }
+
+    #[test]
+    fn find_follows_scrape_order_and_survives_reordering_and_eviction() {
+        let mut t: CounterTracker<u64> = CounterTracker::new().with_retain_missed(0);
+        for n in 0..4 {
+            t.observe(id(n), 1.0, None, || n);
+        }
+        t.commit(Timestamp(0));
+        // Same order: every find hits; a reordered series is still found through the index.
+        for n in [0, 1, 3, 2] {
+            let slot = t.find(id(n)).expect("known");
+            let (inc, meta) = t.observe_slot(slot, 2.0, None);
+            assert_eq!((inc, *meta), (1.0, n));
+        }
+        assert_eq!(t.find(id(9)), None);
+        t.commit(Timestamp(1));
+        // Series 1 is not seen and is evicted at once (retention 0); the others keep working.
+        for n in [0, 3, 2] {
+            let slot = t.find(id(n)).expect("known");
+            assert_eq!(t.observe_slot(slot, 5.0, None).0, 3.0);
+        }
+        t.commit(Timestamp(2));
+        assert!(!t.contains(id(1)));
+        assert_eq!(t.len(), 3);
+        for n in [0, 3, 2] {
+            let slot = t.find(id(n)).expect("still known after compaction");
+            assert_eq!(*t.observe_slot(slot, 6.0, None).1, n);
+        }
     }
 
     #[test]

@@ -26,7 +26,10 @@ pub fn format_choice(name: &str) -> Result<FormatChoice, String> {
     }
     let known = FormatName::parse(name).ok_or_else(|| {
         let names: Vec<&str> = FormatName::ALL.iter().map(|f| f.label()).collect();
-        format!("unknown log format {name:?} (known: auto, {})", names.join(", "))
+        format!(
+            "unknown log format {name:?} (known: auto, {})",
+            names.join(", ")
+        )
     })?;
     LogFormat::builtin(known)
         .map(FormatChoice::Fixed)
@@ -48,7 +51,8 @@ fn send(tx: &mpsc::Sender<Event>, ev: Event) -> bool {
 fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
     let id: SourceId = plan.spec.id.clone();
     let choice = format_choice(&plan.format)?;
-    let templates = RouteTemplates::new(&plan.patterns).map_err(|e| format!("route pattern: {e}"))?;
+    let templates =
+        RouteTemplates::new(&plan.patterns).map_err(|e| format!("route pattern: {e}"))?;
     let mut agg = LogAggregator::new(choice, templates, AggregateOptions::default());
     let (stx, srx) = sync_channel(64);
     let mut spec = TailSpec::new(plan.path.clone());
@@ -59,7 +63,13 @@ fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
     let mut pending_since: Option<Instant> = None;
     let mut progress: Option<(u64, Option<u64>)> = None;
     let mut failing = false;
-    if !send(tx, Event::SourceOk { source: id.clone(), stats: agg.stats() }) {
+    if !send(
+        tx,
+        Event::SourceOk {
+            source: id.clone(),
+            stats: agg.stats(),
+        },
+    ) {
         return Ok(());
     }
     loop {
@@ -98,7 +108,13 @@ fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
             Ok(TailEvent::Problem { file, reason }) => {
                 failing = true;
                 let error = format!("{}: {reason}", crate::sanitize::sanitize(&file));
-                if !send(tx, Event::SourceFailed { source: id.clone(), error }) {
+                if !send(
+                    tx,
+                    Event::SourceFailed {
+                        source: id.clone(),
+                        error,
+                    },
+                ) {
                     return Ok(());
                 }
             }
@@ -136,7 +152,15 @@ fn flush(
     tx: &mpsc::Sender<Event>,
 ) -> bool {
     let batch = agg.take_batch();
-    if !batch.deltas.is_empty() && !send(tx, Event::Traffic { source: id.clone(), batch }) {
+    if !batch.deltas.is_empty()
+        && !send(
+            tx,
+            Event::Traffic {
+                source: id.clone(),
+                batch,
+            },
+        )
+    {
         return false;
     }
     let mut stats = agg.stats();
@@ -145,7 +169,13 @@ fn flush(
     }
     if last_stats.as_ref() != Some(&stats) {
         *last_stats = Some(stats.clone());
-        return send(tx, Event::SourceOk { source: id.clone(), stats });
+        return send(
+            tx,
+            Event::SourceOk {
+                source: id.clone(),
+                stats,
+            },
+        );
     }
     true
 }

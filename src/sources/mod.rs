@@ -1,6 +1,8 @@
 //! I/O: the tasks that read the world and send [`crate::store::Event`]s. They never touch state.
 
+pub mod check;
 pub mod clock;
+pub mod http;
 pub mod log;
 pub mod metrics_ingest;
 pub mod plan;

@@ -21,6 +21,7 @@ pub struct ScrapePlan {
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_verify: bool,
     pub max_body: usize,
+    pub generic: Option<crate::parse::presets::generic::GenericMapping>,
 }
 
 #[derive(Clone, Debug)]
@@ -34,7 +35,7 @@ pub struct LogPlan {
 
 #[derive(Clone, Debug)]
 pub enum SourcePlan {
-    Scrape(ScrapePlan),
+    Scrape(Box<ScrapePlan>),
     Log(LogPlan),
 }
 
@@ -106,6 +107,7 @@ fn scrape_plan(taken: &[SourcePlan], c: &ScrapeConfig) -> ScrapePlan {
         ca_file: c.ca_file.clone(),
         insecure_skip_verify: c.insecure_skip_verify,
         max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
+        generic: c.generic.clone(),
     }
 }
 
@@ -157,7 +159,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
     if !args.demo {
         for c in &file.scrape {
             let p = scrape_plan(&sources, c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for l in &file.log {
             let p = log_plan(
@@ -183,9 +185,10 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 ca_file: None,
                 insecure_skip_verify: false,
                 max_body: None,
+                generic: None,
             };
             let p = scrape_plan(&sources, &c);
-            sources.push(SourcePlan::Scrape(p));
+            sources.push(SourcePlan::Scrape(Box::new(p)));
         }
         for path in &args.log {
             let p = log_plan(

@@ -34,7 +34,7 @@ pub fn spawn_all(plans: &[SourcePlan], tx: &mpsc::Sender<Event>) -> RunningSourc
         let tx = tx.clone();
         match plan {
             SourcePlan::Scrape(p) => {
-                let p = p.clone();
+                let p = (**p).clone();
                 running.push(tokio::spawn(async move {
                     match super::metrics_ingest::for_plan(&p) {
                         Ok(ingest) => super::scrape::run(p, ingest, tx).await,

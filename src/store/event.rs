@@ -1,5 +1,6 @@
 //! What flows into the store (events, actions) and out of it (effects).
 
+use crate::model::check::CheckResult;
 use crate::model::source::{SourceId, SourceStats};
 use crate::model::traffic::TrafficBatch;
 
@@ -23,6 +24,10 @@ pub enum Event {
     DemoStatus { label: String },
     /// The route table shows this many rows now (page moves use it).
     Resized { table_rows: usize },
+    /// A scheduled check ran and was graded.
+    CheckResult(CheckResult),
+    /// An ad-hoc probe (the probe dialog) came back; `id` is the one its request was sent with.
+    ProbeResult { id: u64, result: CheckResult },
     /// The user asked for something (from the keymap).
     Action(super::action::Action),
 }

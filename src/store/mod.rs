@@ -17,5 +17,6 @@ pub use state::{Store, StoreConfig};
 #[cfg(test)]
 mod tests;
 
+pub mod checks;
 #[cfg(test)]
 pub(crate) mod fixture;

@@ -41,6 +41,16 @@ pub fn severity(stats: &WindowStats) -> f64 {
     (4.0 * r5 + 2.0 * r429 + r4.max(0.0)) * confidence
 }
 
+/// Severity in steps of 0.05 (a 5xx ratio step of 1.25%, a 4xx step of 5%); below 0.01 is
+/// noise, band 0.
+pub fn severity_band(severity: f64) -> u32 {
+    if severity < 0.01 {
+        0
+    } else {
+        1 + (severity / 0.05) as u32
+    }
+}
+
 pub fn ranked_rows(store: &Store, now: Timestamp) -> Vec<RankedRow> {
     let window = store.config.window;
     let mut by_key: BTreeMap<RouteKey, Vec<(u8, usize, SourceId, WindowStats)>> = BTreeMap::new();
@@ -73,10 +83,11 @@ pub fn ranked_rows(store: &Store, now: Timestamp) -> Vec<RankedRow> {
             }
         })
         .collect();
+    // Sort by severity band, then by name: rows must not swap places every second over noise
+    // while someone is reading them, so small differences in severity don't reorder.
     rows.sort_by(|a, b| {
-        b.severity
-            .total_cmp(&a.severity)
-            .then(b.stats.requests.cmp(&a.stats.requests))
+        severity_band(b.severity)
+            .cmp(&severity_band(a.severity))
             .then_with(|| a.key.cmp(&b.key))
     });
     rows

@@ -77,6 +77,8 @@ pub struct Store {
     pub ui: UiState,
     /// A demo is running in-process; its label for the header.
     pub demo: Option<String>,
+    /// Scheduled checks and ad-hoc probes.
+    pub checks: super::checks::ChecksState,
     /// Bumped on every change; the runtime redraws only when it moved.
     pub generation: u64,
 }
@@ -91,6 +93,7 @@ impl Store {
             folded_routes: HashMap::new(),
             ui: UiState::default(),
             demo: None,
+            checks: super::checks::ChecksState::default(),
             generation: 0,
         }
     }
@@ -140,6 +143,14 @@ impl Store {
             }
             Event::Resized { table_rows } => {
                 self.ui.page_rows = table_rows.max(1);
+                Vec::new()
+            }
+            Event::CheckResult(result) => {
+                self.checks.apply(result, now);
+                Vec::new()
+            }
+            Event::ProbeResult { id, result } => {
+                self.checks.apply_probe(id, result);
                 Vec::new()
             }
             Event::Action(action) => self.act(action, now),

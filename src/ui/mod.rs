@@ -6,6 +6,7 @@ pub mod header;
 pub mod help;
 pub mod keymap;
 pub mod route_table;
+pub mod runbook_pane;
 pub mod theme;
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ impl<'a, 'w> Parser<'a, 'w> {
         on_sample: &mut dyn FnMut(&Family<'a>, &Sample<'a>),
     ) {
         let before = self.families.current;
-        let (idx, suffix, placement) = self.families.place(s.name, self.wanted);
+        let (idx, suffix, placement) = self.families.place(s.name, s.hinted, self.wanted);
         if self.om && before != Some(idx) {
             self.end_family(before);
         }
@@ -195,7 +195,8 @@ impl<'a, 'w> Parser<'a, 'w> {
                 &format!("samples of family {name} are not grouped together"),
             );
         }
-        self.families.note_labels(idx, &self.scratch.pairs);
+        self.families
+            .note_labels(idx, &self.scratch.pairs, self.scratch.same_names);
         self.series += 1;
         let entry = &mut self.families.entries[idx];
         entry.samples += 1;

@@ -59,9 +59,8 @@ pub(crate) struct Registry<'a> {
     pub entries: Vec<Entry<'a>>,
     by_name: HashMap<&'a str, usize>,
     pub current: Option<usize>,
-    /// Label names of the last sample noted, and its family: consecutive samples nearly always
-    /// carry the same names, so merging is skipped when they match.
-    last_names: Vec<&'a str>,
+    /// The family of the last sample noted: consecutive samples of one family nearly always
+    /// carry the same label names, and then merging is skipped.
     last_names_of: Option<usize>,
     key: String,
 }
@@ -99,14 +98,25 @@ impl<'a> Registry<'a> {
 
     /// Finds (or creates) the family of sample `name`, makes it current, and returns it with
     /// the suffix that placed it (`None`: the name does not fit the family's type).
+    /// `hinted`: the name is known to start with the current family's name.
     pub fn place(
         &mut self,
         name: &'a str,
+        hinted: bool,
         wanted: &dyn Fn(&str) -> bool,
     ) -> (usize, Option<&'static str>, Placement) {
         if let Some(c) = self.current {
             let f = &self.entries[c].family;
-            if let Some(s) = suffix_in(f.name, f.kind, name) {
+            let suffix = if hinted {
+                let rest = &name.as_bytes()[f.name.len()..];
+                suffixes(f.kind)
+                    .iter()
+                    .copied()
+                    .find(|s| s.as_bytes() == rest)
+            } else {
+                suffix_in(f.name, f.kind, name)
+            };
+            if let Some(s) = suffix {
                 return (c, Some(s), Placement::Current);
             }
         }
@@ -167,13 +177,11 @@ impl<'a> Registry<'a> {
         None
     }
 
-    /// Records the label names of a sample of family `idx`.
+    /// Records the label names of a sample of family `idx`; `same_names` says they repeat
+    /// the previous sample's names.
     #[inline]
-    pub fn note_labels(&mut self, idx: usize, pairs: &[(&'a str, &'a str)]) {
-        if self.last_names_of == Some(idx)
-            && self.last_names.len() == pairs.len()
-            && self.last_names.iter().zip(pairs).all(|(a, (b, _))| a == b)
-        {
+    pub fn note_labels(&mut self, idx: usize, pairs: &[(&'a str, &'a str)], same_names: bool) {
+        if same_names && self.last_names_of == Some(idx) {
             return;
         }
         let names = &mut self.entries[idx].label_names;
@@ -182,8 +190,6 @@ impl<'a> Registry<'a> {
                 names.push(n);
             }
         }
-        self.last_names.clear();
-        self.last_names.extend(pairs.iter().map(|(n, _)| *n));
         self.last_names_of = Some(idx);
     }
 
@@ -238,20 +244,21 @@ mod tests {
         let mut r = Registry::default();
         let h = r.add("lat", &all);
         r.entries[h].family.kind = MetricType::Histogram;
-        assert_eq!(
-            r.place("lat_bucket", &all),
-            (h, Some("_bucket"), Placement::Current)
-        );
-        let (g, _, p) = r.place("up", &all);
+        let placed = (h, Some("_bucket"), Placement::Current);
+        assert_eq!(r.place("lat_bucket", true, &all), placed);
+        assert_eq!(r.place("lat_bucket", false, &all), placed);
+        let (g, _, p) = r.place("up", false, &all);
         assert_eq!(p, Placement::New);
+        let back = (h, Some("_sum"), Placement::Returned);
+        assert_eq!(r.place("lat_sum", false, &all), back);
         assert_eq!(
-            r.place("lat_sum", &all),
-            (h, Some("_sum"), Placement::Returned)
+            r.place("up", false, &all),
+            (g, Some(""), Placement::Returned)
         );
-        assert_eq!(r.place("up", &all), (g, Some(""), Placement::Returned));
-        r.note_labels(h, &[("route", "/a"), ("le", "1")]);
-        r.note_labels(h, &[("route", "/b"), ("le", "2")]);
-        r.note_labels(h, &[("code", "200")]);
+        assert_eq!(r.place("up", true, &all), (g, Some(""), Placement::Current));
+        r.note_labels(h, &[("route", "/a"), ("le", "1")], false);
+        r.note_labels(h, &[("route", "/b"), ("le", "2")], true);
+        r.note_labels(h, &[("code", "200")], false);
         assert_eq!(r.entries[h].label_names, vec!["route", "le", "code"]);
     }
 

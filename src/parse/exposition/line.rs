@@ -16,7 +16,87 @@ use super::MetricType;
 pub(crate) struct Scratch<'a> {
     /// `(name, raw value)` of the sample's labels in written order.
     pub pairs: Vec<(&'a str, &'a str)>,
+    /// The last sample's label names have the same names in the same order as the one
+    /// before: its names need no duplicate check and no merging into family stats.
+    pub same_names: bool,
+    /// Label names of the last scanned label set without duplicates, in order: the next
+    /// set is first matched against them.
+    known: Vec<KnownName>,
     exemplar: Vec<(&'a str, &'a str)>,
+}
+
+/// A label name of up to 7 bytes with its `=`, as a little-endian word and mask, so matching
+/// it at a position is one 8-byte load and compare. Longer names have `mask == 0` and always
+/// take the byte loop.
+#[derive(Clone, Copy)]
+struct KnownName {
+    word: u64,
+    mask: u64,
+    len: usize,
+}
+
+impl KnownName {
+    fn new(name: &str) -> Self {
+        let len = name.len();
+        if len > 7 {
+            return Self {
+                word: 0,
+                mask: 0,
+                len,
+            };
+        }
+        let mut bytes = [0u8; 8];
+        bytes[..len].copy_from_slice(name.as_bytes());
+        bytes[len] = b'=';
+        let mask = u64::MAX >> (8 * (7 - len));
+        Self {
+            word: u64::from_le_bytes(bytes),
+            mask,
+            len,
+        }
+    }
+
+    /// Whether `b[i..]` starts with this name and `=`.
+    #[inline(always)]
+    fn matches(&self, b: &[u8], i: usize) -> bool {
+        self.mask != 0
+            && b.get(i..)
+                .and_then(|rest| rest.first_chunk::<8>())
+                .is_some_and(|c| u64::from_le_bytes(*c) & self.mask == self.word)
+    }
+}
+
+/// Byte-wise equality, inlined: label names are a few bytes, where a `memcmp` call costs
+/// more than the comparison.
+#[inline]
+fn eq_short(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+fn has_duplicate(pairs: &[(&str, &str)]) -> bool {
+    pairs
+        .iter()
+        .enumerate()
+        .any(|(i, (n, _))| pairs[..i].iter().any(|(m, _)| eq_short(n, m)))
+}
+
+impl<'a> Scratch<'a> {
+    /// Checks the freshly scanned names for duplicates unless they repeat the last set.
+    /// `all_known`: every name was matched against `known` at its position.
+    #[inline]
+    fn check_names(&mut self, all_known: bool) -> ScanResult<()> {
+        let same = all_known && self.pairs.len() == self.known.len();
+        self.same_names = same;
+        if !same {
+            if has_duplicate(&self.pairs) {
+                return Err("duplicate label name");
+            }
+            self.known.clear();
+            self.known
+                .extend(self.pairs.iter().map(|(n, _)| KnownName::new(n)));
+        }
+        Ok(())
+    }
 }
 
 /// A sample line after validation.
@@ -30,6 +110,8 @@ pub(crate) struct RawSample<'a> {
     pub value: f64,
     pub timestamp: Option<Timestamp>,
     pub exemplar: bool,
+    /// The name starts with the `hint` given to [`scan_sample`].
+    pub hinted: bool,
 }
 
 pub(crate) type ScanResult<T> = Result<T, &'static str>;
@@ -100,7 +182,8 @@ pub(crate) fn scan_sample<'a>(
     scratch: &mut Scratch<'a>,
 ) -> ScanResult<RawSample<'a>> {
     let b = line.as_bytes();
-    let mut i = if !hint.is_empty() && b.starts_with(hint.as_bytes()) {
+    let hinted = !hint.is_empty() && b.starts_with(hint.as_bytes());
+    let mut i = if hinted {
         hint.len()
     } else if b.first().is_some_and(|&c| METRIC_START[c as usize]) {
         1
@@ -114,12 +197,15 @@ pub(crate) fn scan_sample<'a>(
     let mut labels = "";
     let mut escaped = false;
     scratch.pairs.clear();
+    let mut all_known = true;
     if b.get(i) == Some(&b'{') {
-        let (end, esc) = scan_labels(line, i + 1, om, &mut scratch.pairs)?;
+        let (end, esc, known) = scan_labels(line, i + 1, om, &scratch.known, &mut scratch.pairs)?;
         labels = &line[i + 1..end];
         escaped = esc;
+        all_known = known;
         i = end + 1;
     }
+    scratch.check_names(all_known)?;
     if i == b.len() {
         return Err("missing value");
     }
@@ -140,6 +226,7 @@ pub(crate) fn scan_sample<'a>(
         value,
         timestamp: None,
         exemplar: false,
+        hinted,
     };
     i = value_end;
     if i == b.len() {
@@ -187,45 +274,94 @@ pub(crate) fn scan_sample<'a>(
     Ok(sample)
 }
 
-/// Scans `name="value",...}` from `i` (just after `{`). Returns the index of the closing brace
-/// and whether any value holds a backslash.
+/// The first `"` or `\\` at or after `i`. Label values are short, where a SIMD search's setup
+/// costs more than it saves; eight bytes at a time in a `u64` is cheaper.
+#[inline]
+fn find_quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let q = w ^ (ONES * u64::from(b'"'));
+        let s = w ^ (ONES * u64::from(b'\\'));
+        // A zero byte in q or s is a match; the lowest flagged byte is always a true one.
+        let hits = ((q.wrapping_sub(ONES) & !q) | (s.wrapping_sub(ONES) & !s)) & HIGHS;
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|off| i + off)
+}
+
+/// Index just past `want` at `i`, allowing blanks before it in Prometheus text. The expected
+/// byte is tested first: blanks inside braces are rare.
+#[inline(always)]
+fn expect(b: &[u8], i: usize, want: u8, om: bool) -> Option<usize> {
+    if b.get(i) == Some(&want) {
+        return Some(i + 1);
+    }
+    expect_after_blanks(b, i, want, om)
+}
+
+#[cold]
+fn expect_after_blanks(b: &[u8], i: usize, want: u8, om: bool) -> Option<usize> {
+    let j = skip_blanks(b, i, om);
+    (j > i && b.get(j) == Some(&want)).then_some(j + 1)
+}
+
+/// Scans `name="value",...}` from `i` (just after `{`). Returns the index of the closing
+/// brace, whether any value holds a backslash, and whether every name matched `known` at its
+/// position.
 fn scan_labels<'a>(
     line: &'a str,
     mut i: usize,
     om: bool,
+    known: &[KnownName],
     pairs: &mut Vec<(&'a str, &'a str)>,
-) -> ScanResult<(usize, bool)> {
+) -> ScanResult<(usize, bool, bool)> {
     let b = line.as_bytes();
     let mut escaped = false;
     let mut after_comma = false;
+    let mut all_known = true;
     loop {
-        i = skip_blanks(b, i, om);
-        match b.get(i) {
-            None => return Err("unterminated label set"),
-            Some(b'}') if om && after_comma => return Err("trailing comma in label set"),
-            Some(b'}') => return Ok((i, escaped)),
-            Some(&c) if LABEL_START[c as usize] => {}
-            Some(_) => return Err("invalid label name"),
+        let c = *b.get(i).ok_or("unterminated label set")?;
+        if !LABEL_START[c as usize] {
+            if !om && (c == b' ' || c == b'\t') {
+                i = skip_blanks(b, i, om);
+                continue;
+            }
+            return match c {
+                b'}' if om && after_comma => Err("trailing comma in label set"),
+                b'}' => Ok((i, escaped, all_known)),
+                _ => Err("invalid label name"),
+            };
         }
         let name_start = i;
-        i += 1;
-        while i < b.len() && LABEL_CHAR[b[i] as usize] {
-            i += 1;
-        }
-        let name = &line[name_start..i];
-        i = skip_blanks(b, i, om);
-        if b.get(i) != Some(&b'=') {
-            return Err("expected '=' after a label name");
-        }
-        i = skip_blanks(b, i + 1, om);
-        if b.get(i) != Some(&b'"') {
-            return Err("label value must be in double quotes");
-        }
-        i += 1;
+        let name_end = match known.get(pairs.len()) {
+            Some(k) if k.matches(b, i) => {
+                i += k.len + 1;
+                i - 1
+            }
+            _ => {
+                all_known = false;
+                i += 1;
+                while i < b.len() && LABEL_CHAR[b[i] as usize] {
+                    i += 1;
+                }
+                let end = i;
+                i = expect(b, i, b'=', om).ok_or("expected '=' after a label name")?;
+                end
+            }
+        };
+        let name = &line[name_start..name_end];
+        i = expect(b, i, b'"', om).ok_or("label value must be in double quotes")?;
         let value_start = i;
         loop {
-            let off = memchr::memchr2(b'"', b'\\', &b[i..]).ok_or("unterminated label value")?;
-            let at = i + off;
+            let at = find_quote_or_backslash(b, i).ok_or("unterminated label value")?;
             if b[at] == b'"' {
                 i = at;
                 break;
@@ -236,19 +372,24 @@ fn scan_labels<'a>(
                 return Err("unterminated label value");
             }
         }
-        let value = &line[value_start..i];
-        if pairs.iter().any(|(n, _)| *n == name) {
-            return Err("duplicate label name");
-        }
-        pairs.push((name, value));
-        i = skip_blanks(b, i + 1, om);
+        pairs.push((name, &line[value_start..i]));
+        i += 1;
         match b.get(i) {
             Some(b',') => {
                 i += 1;
                 after_comma = true;
             }
-            Some(b'}') => return Ok((i, escaped)),
-            _ => return Err("expected ',' or '}' after a label value"),
+            Some(b'}') => return Ok((i, escaped, all_known)),
+            _ => {
+                let j = expect_after_blanks(b, i, b',', om)
+                    .or_else(|| expect_after_blanks(b, i, b'}', om).map(|j| j - 1))
+                    .ok_or("expected ',' or '}' after a label value")?;
+                if b[j - 1] == b'}' {
+                    return Ok((j - 1, escaped, all_known));
+                }
+                i = j;
+                after_comma = true;
+            }
         }
     }
 }
@@ -265,7 +406,11 @@ fn scan_exemplar<'a>(
         return Err("exemplar must start with '# {'");
     }
     pairs.clear();
-    let (end, _) = scan_labels(line, i + 3, true, pairs).map_err(|_| "invalid exemplar labels")?;
+    let (end, _, _) =
+        scan_labels(line, i + 3, true, &[], pairs).map_err(|_| "invalid exemplar labels")?;
+    if has_duplicate(pairs) {
+        return Err("duplicate exemplar label name");
+    }
     let chars: usize = pairs
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())

@@ -253,3 +253,72 @@ fn comments() {
         assert_eq!(got.as_ref(), want.as_ref(), "{line:?} om={om}");
     }
 }
+
+#[test]
+fn duplicate_names_are_caught_after_a_cached_name_set() {
+    let mut scratch = Scratch::default();
+    let scan = |line: &'static str, scratch: &mut Scratch<'static>| {
+        scan_sample(line, false, "", scratch).map(|_| scratch.same_names)
+    };
+    assert_eq!(scan(r#"a{x="1",y="2"} 1"#, &mut scratch), Ok(false));
+    assert_eq!(scan(r#"a{x="3",y="4"} 1"#, &mut scratch), Ok(true));
+    // A failing set is never cached, so the same duplicate fails twice.
+    for _ in 0..2 {
+        assert!(scan(r#"a{x="1",x="2"} 1"#, &mut scratch).is_err());
+    }
+    assert_eq!(scan(r#"a{y="1",x="2"} 1"#, &mut scratch), Ok(false));
+    assert_eq!(scan("a 1", &mut scratch), Ok(false));
+    assert_eq!(scan("b 1", &mut scratch), Ok(true));
+}
+
+#[test]
+fn word_search_matches_a_plain_search() {
+    let texts: [&[u8]; 5] = [
+        br#"plain value without stops"#,
+        br#"0123456"x"#,
+        br#"01234567\"89abcdef"0"#,
+        "caf\u{e9} \u{2603} \\ \"".as_bytes(),
+        b"\x80\x81\xff\"\x22\x5c",
+    ];
+    for text in texts {
+        for start in 0..=text.len() {
+            let plain = text[start..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .map(|o| start + o);
+            assert_eq!(
+                find_quote_or_backslash(text, start),
+                plain,
+                "{text:?} from {start}"
+            );
+        }
+    }
+}
+
+#[test]
+fn known_name_matching_never_confuses_names() {
+    let mut scratch = Scratch::default();
+    let lines = [
+        r#"a{code="1",le="2"} 1"#,
+        r#"a{codex="1",le="2"} 1"#,
+        r#"a{cod="1",le="2"} 1"#,
+        r#"a{cod="1",l="2"} 1"#,
+        r#"a{service="x",seven77="y"} 1"#,
+        r#"a{service="x",seven77="y"} 1"#,
+        r#"a{service="x",seven777="y"} 1"#,
+        r#"a{service="x",seven77 ="y"} 1"#,
+        r#"a{x="1"} 1"#,
+    ];
+    for line in lines {
+        let sample = scan_sample(line, false, "", &mut scratch).expect("valid");
+        let got: Vec<&str> = scratch.pairs.iter().map(|(n, _)| *n).collect();
+        let want: Vec<&str> = sample
+            .labels
+            .split(',')
+            .map(|kv| kv.split('=').next().unwrap_or("").trim())
+            .collect();
+        assert_eq!(got, want, "{line}");
+    }
+    assert!(scan_sample(r#"a{x="#, false, "", &mut scratch).is_err());
+    assert!(scan_sample(r#"a{x"#, false, "", &mut scratch).is_err());
+}

@@ -187,6 +187,10 @@ impl Compiled {
         None
     }
 
+    pub fn has_suffix_rules(&self) -> bool {
+        !self.suffix_rules.is_empty()
+    }
+
     pub fn rule(&self, i: u16) -> &FamilyRule {
         &self.preset.rules[i as usize]
     }

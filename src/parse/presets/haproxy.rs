@@ -102,14 +102,21 @@ fn frontends_and_tables(ctx: &mut HookCtx<'_>) {
             Some(route) => ctx.intern(route),
             None => i,
         };
-        let requests = ctx.accs[i as usize].requests;
+        let frontend_requests = ctx.accs[i as usize].requests;
         let t = &mut ctx.accs[target as usize];
         t.add_status(deny_status, Responder::Gateway, denied);
         t.seen = true;
         if denied > 0.0 {
             ctx.sticky.insert(target);
         }
-        if let Some(req) = requests.filter(|r| *r > 0.0) {
+        // Share of the guarded route's requests when the denials have one, else of the
+        // frontend's.
+        let whole = if target == i {
+            frontend_requests
+        } else {
+            Some(t.responses())
+        };
+        if let Some(req) = whole.filter(|r| *r > 0.0) {
             t.saturation = Some(Saturation {
                 value: (denied / req).clamp(0.0, 1.0),
                 signal: Arc::from(format!("haproxy {frontend} requests denied share")),

@@ -83,8 +83,8 @@ impl MetricsMapper {
         self.begin_scrape();
         let compiled = self.compiled_arc();
         let wanted = |family: &str| compiled.as_ref().is_some_and(|c| c.wants(family));
-        let report = parse(body, opts, &wanted, &mut |_family, sample| {
-            self.on_sample(sample.name, &sample.labels, sample.value);
+        let report = parse(body, opts, &wanted, &mut |family, sample| {
+            self.on_sample(family.name, sample.name, &sample.labels, sample.value);
         })?;
         let (batch, more) = self.finish_scrape(at);
         notes.extend(more);

@@ -10,14 +10,14 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::model::counter::{
-    hash_bytes, mix, CounterTracker, LabelSetHash, PrehashedMap, SeriesId,
+    hash_bytes, mix, CounterTracker, LabelSetHash, PrehashedMap, SeriesId, Slot,
 };
 use crate::model::time::Timestamp;
 use crate::model::traffic::{StatusDetail, TrafficBatch};
 
 use super::aggregate::{add_to, into_deltas, HookCtx, RouteAcc, RouteTable, ScrapeSaturation};
 use super::compile::{
-    build_meta, passes_filters, route_of, Compiled, LabelView, MetaKind, Part, SeriesMeta,
+    build_meta, passes_filters, route_of, Compiled, LabelView, MetaKind, NameHit, Part, SeriesMeta,
 };
 use super::latency::LayoutCache;
 use super::options::PresetOptions;
@@ -28,9 +28,18 @@ const LEVEL_GROUPS: usize = 4;
 
 struct Pending {
     id: SeriesId,
+    slot: Option<Slot>,
     group: u64,
     value: f64,
     meta: Option<SeriesMeta>,
+}
+
+/// Sample-name lookups for the family being streamed: a family's samples differ only by
+/// suffix (`_bucket`, `_count`…), so a handful of short compares replaces a hash lookup.
+#[derive(Default)]
+struct NameCache {
+    family: (usize, usize),
+    entries: Vec<(Box<str>, Option<NameHit>)>,
 }
 
 /// Per-scrape buffers, kept between scrapes so their allocations are reused.
@@ -53,6 +62,7 @@ pub struct MetricsMapper {
     layouts: LayoutCache,
     sticky: HashSet<u32>,
     buf: ScrapeBuf,
+    names: NameCache,
     from_zero: bool,
 }
 
@@ -72,6 +82,7 @@ impl MetricsMapper {
             layouts: LayoutCache::default(),
             sticky: HashSet::new(),
             buf: ScrapeBuf::default(),
+            names: NameCache::default(),
             from_zero: false,
         };
         if let PresetChoice::Named(name) = choice {
@@ -131,12 +142,18 @@ impl MetricsMapper {
         }
     }
 
+    /// Whether the preset in use reads this family.
+    pub fn reads_family(&self, family: &str) -> bool {
+        self.compiled.as_ref().is_some_and(|c| c.wants(family))
+    }
+
     /// The compiled preset, shared with the parser's `wanted` filter during a scrape.
     pub(crate) fn compiled_arc(&self) -> Option<Arc<Compiled>> {
         self.compiled.clone()
     }
 
     pub(crate) fn begin_scrape(&mut self) {
+        self.names = NameCache::default();
         self.buf.pending.clear();
         self.buf.created.clear();
         self.buf.gauges.clear();
@@ -144,11 +161,17 @@ impl MetricsMapper {
     }
 
     /// Phase one: one sample of the scrape in progress.
-    pub(crate) fn on_sample(&mut self, name: &str, labels: &dyn LabelView, value: f64) {
-        let Some(compiled) = &self.compiled else {
+    pub(crate) fn on_sample(
+        &mut self,
+        family: &str,
+        name: &str,
+        labels: &dyn LabelView,
+        value: f64,
+    ) {
+        let Some(compiled) = self.compiled.as_deref() else {
             return;
         };
-        let Some((hit, name_route)) = compiled.lookup(name) else {
+        let Some((hit, name_route)) = cached_lookup(&mut self.names, compiled, family, name) else {
             return;
         };
         if hit.part == Part::Skip {
@@ -181,10 +204,13 @@ impl MetricsMapper {
             self.buf.levels[g as usize % LEVEL_GROUPS] |= 1 << (level & 7);
         }
         let id = SeriesId(mix(group, hit.part.code() ^ le));
-        let meta = (!self.tracker.contains(id))
+        let slot = self.tracker.find(id);
+        let meta = slot
+            .is_none()
             .then(|| build_meta(compiled, hit, name_route, labels, &mut self.routes));
         self.buf.pending.push(Pending {
             id,
+            slot,
             group,
             value,
             meta,
@@ -220,9 +246,12 @@ impl MetricsMapper {
             } else {
                 created.get(&p.group).copied()
             };
-            let (inc, meta) = self
-                .tracker
-                .observe(p.id, p.value, c, || p.meta.unwrap_or(SeriesMeta::IGNORE));
+            let (inc, meta) = match p.slot {
+                Some(slot) => self.tracker.observe_slot(slot, p.value, c),
+                None => self
+                    .tracker
+                    .observe(p.id, p.value, c, || p.meta.unwrap_or(SeriesMeta::IGNORE)),
+            };
             let meta = *meta;
             if baseline || meta.kind == MetaKind::Ignore {
                 continue;
@@ -300,6 +329,37 @@ impl MetricsMapper {
     pub fn tracked_series(&self) -> usize {
         self.tracker.len()
     }
+}
+
+fn cached_lookup<'s>(
+    cache: &mut NameCache,
+    compiled: &Compiled,
+    family: &str,
+    name: &'s str,
+) -> Option<(NameHit, Option<&'s str>)> {
+    let key = (family.as_ptr() as usize, family.len());
+    if cache.family != key {
+        cache.family = key;
+        cache.entries.clear();
+    }
+    let Some(suffix) = name.strip_prefix(family) else {
+        return compiled.lookup(name);
+    };
+    if let Some((_, hit)) = cache.entries.iter().find(|(s, _)| **s == *suffix) {
+        if let Some(hit) = hit {
+            return Some((*hit, None));
+        }
+        if !compiled.has_suffix_rules() {
+            return None;
+        }
+    }
+    let found = compiled.lookup(name);
+    match found {
+        Some((hit, None)) => cache.entries.push((Box::from(suffix), Some(hit))),
+        None if cache.entries.len() < 8 => cache.entries.push((Box::from(suffix), None)),
+        _ => {}
+    }
+    found
 }
 
 /// Class-only when a class-labelled responses rule counted this scrape, exact when an exact

@@ -56,6 +56,14 @@ struct Tracked {
     read_problem: bool,
 }
 
+#[derive(Default)]
+struct PassRead {
+    /// Some file had new bytes.
+    any: bool,
+    /// Some file stopped at its budget with more to read.
+    more: bool,
+}
+
 struct Backfill {
     total: u64,
     read: u64,
@@ -107,32 +115,51 @@ impl Follower {
             })?,
         }
         let mut last_scan = started;
+        let mut rescan = false;
+        // Hot: data arrived on the last pass; watches are paused and passes are timed.
+        let mut hot = false;
         loop {
             if self.outbox.stopping() {
                 return Err(Stopped);
             }
+            let now = Instant::now();
+            if self.wakeup.take_structural() || rescan || now >= last_scan + self.poll_interval() {
+                self.scan(false, now)?;
+                last_scan = now;
+                rescan = false;
+            }
             let pass_started = Instant::now();
-            let more = self.read_all(pass_started)?;
+            let read = self.read_all(pass_started)?;
             self.report_backfill()?;
             let now = Instant::now();
             self.retire_idle(now)?;
             self.report_vanished(now)?;
-            let poll = self.poll_interval();
-            if !more {
-                let deadline = self.next_deadline(last_scan + poll);
-                let woken = self.wakeup.wait(deadline.saturating_duration_since(now));
-                let since = pass_started.elapsed();
-                if woken == Woken::Nudged && since < MIN_PASS_GAP {
-                    std::thread::sleep(MIN_PASS_GAP - since);
-                }
-                if self.outbox.stopping() {
-                    return Err(Stopped);
+            if read.more {
+                continue;
+            }
+            if self.wakeup.is_live() {
+                if read.any && !hot {
+                    hot = true;
+                    self.wakeup.pause();
+                } else if !read.any && hot {
+                    hot = false;
+                    self.wakeup.resume();
+                    // Whatever changed between the last pass and the watches coming back sent
+                    // no event: one more full pass now.
+                    rescan = true;
+                    continue;
                 }
             }
-            let now = Instant::now();
-            if self.wakeup.take_structural() || now >= last_scan + poll {
-                self.scan(false, now)?;
-                last_scan = now;
+            if hot {
+                // Without watches, renames are only seen by looking: scan on every pass.
+                rescan = true;
+                pause_until(pass_started + MIN_PASS_GAP);
+                continue;
+            }
+            let deadline = self.next_deadline(last_scan + self.poll_interval());
+            let woken = self.wakeup.wait(deadline.saturating_duration_since(now));
+            if woken == Woken::Nudged {
+                pause_until(pass_started + MIN_PASS_GAP);
             }
         }
     }
@@ -385,8 +412,8 @@ impl Follower {
         Ok(())
     }
 
-    /// Reads every open file; true when some file stopped at its budget with more to read.
-    fn read_all(&mut self, now: Instant) -> Result<bool, Stopped> {
+    /// Reads every open file.
+    fn read_all(&mut self, now: Instant) -> Result<PassRead, Stopped> {
         let Follower {
             files,
             pieces,
@@ -394,7 +421,7 @@ impl Follower {
             backfill,
             ..
         } = self;
-        let mut more = false;
+        let mut read = PassRead::default();
         for t in files.iter_mut() {
             // A file on its way out is read to its end before the one that replaced it.
             let budget = if t.bound.is_some() {
@@ -417,8 +444,9 @@ impl Follower {
                     if outcome.bytes > 0 {
                         t.last_activity = now;
                         credit(backfill, &mut t.backfill_left, outcome.bytes);
+                        read.any = true;
                     }
-                    more |= outcome.more;
+                    read.more |= outcome.more;
                     if std::mem::take(&mut t.read_problem) {
                         outbox.send(TailEvent::Recovered { file: name })?;
                     }
@@ -432,7 +460,7 @@ impl Follower {
                 }
             }
         }
-        Ok(more)
+        Ok(read)
     }
 
     fn report_backfill(&mut self) -> Result<(), Stopped> {
@@ -489,6 +517,13 @@ fn unbind(files: &mut [Tracked], id: FileId, path: &Path, now: Instant) -> Rotat
         }
     }
     how
+}
+
+fn pause_until(at: Instant) {
+    let left = at.saturating_duration_since(Instant::now());
+    if !left.is_zero() {
+        std::thread::sleep(left);
+    }
 }
 
 fn credit(backfill: &mut Option<Backfill>, left: &mut u64, bytes: u64) {

@@ -42,6 +42,9 @@ pub(crate) struct Wakeup {
     structural: Arc<AtomicBool>,
     watcher: Option<RecommendedWatcher>,
     watched: HashSet<PathBuf>,
+    wanted: Vec<PathBuf>,
+    /// Watches taken down while data streams in (see [`Self::pause`]).
+    paused: bool,
 }
 
 impl Wakeup {
@@ -84,6 +87,8 @@ impl Wakeup {
             structural,
             watcher,
             watched: HashSet::new(),
+            wanted: Vec::new(),
+            paused: false,
         }
     }
 
@@ -98,6 +103,12 @@ impl Wakeup {
     /// Makes the watched set exactly `dirs` (the ones that exist). A directory that cannot be
     /// watched yet (missing, unreadable) is tried again on the next call.
     pub(crate) fn watch_dirs(&mut self, dirs: &[PathBuf]) {
+        if self.wanted.as_slice() != dirs {
+            self.wanted = dirs.to_vec();
+        }
+        if self.paused {
+            return;
+        }
         let Some(watcher) = self.watcher.as_mut() else {
             return;
         };
@@ -127,7 +138,30 @@ impl Wakeup {
     /// Whether every wanted directory is under watch (otherwise only the poll notices changes
     /// there, and the poll must be quick).
     pub(crate) fn covers(&self, dirs: &[PathBuf]) -> bool {
-        self.is_live() && dirs.iter().all(|d| self.watched.contains(d))
+        self.is_live() && (self.paused || dirs.iter().all(|d| self.watched.contains(d)))
+    }
+
+    /// Takes the watches down while lines stream in. A busy log makes one event per write
+    /// (thousands a second), each costing the watcher thread a wake-up; while every pass finds
+    /// new data anyway, timed passes are cheaper. [`Self::resume`] when the stream goes quiet.
+    pub(crate) fn pause(&mut self) {
+        let Some(watcher) = self.watcher.as_mut() else {
+            return;
+        };
+        for dir in self.watched.drain() {
+            let _ = watcher.unwatch(&dir);
+        }
+        self.paused = true;
+    }
+
+    /// Puts the watches back. Changes made while paused send no event: look once more after.
+    pub(crate) fn resume(&mut self) {
+        if !self.paused {
+            return;
+        }
+        self.paused = false;
+        let wanted = std::mem::take(&mut self.wanted);
+        self.watch_dirs(&wanted);
     }
 
     /// Sleeps until a nudge or the timeout. Nudges that piled up meanwhile are folded into one.
