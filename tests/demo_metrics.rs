@@ -230,3 +230,37 @@ async fn live_scrapes_are_monotonic_and_match_the_log_at_rest() {
     assert_eq!(at_rest, from_log);
     demo.shutdown().await;
 }
+
+#[test]
+fn gatewatch_parser_reads_the_demo_as_conforming_kong() {
+    let start = Timestamp(1_764_626_841_000);
+    let mut generator = TrafficGenerator::new(Scenario::new(2, start), 2, 300);
+    let mut metrics = KongMetrics::new();
+    let mut batch = Vec::new();
+    generator.generate(start, start.plus(Duration::from_secs(5)), None, &mut batch);
+    batch.iter().for_each(|r| metrics.record(r));
+    let mut text = String::new();
+    metrics.render(&Phase::Baseline, &mut text);
+
+    let mut total = 0.0;
+    let report = gatewatch::parse::exposition::parse(
+        text.as_bytes(),
+        &gatewatch::parse::exposition::ParseOptions::default(),
+        &|family| family == "kong_http_requests_total",
+        &mut |_, sample| total += sample.value,
+    )
+    .expect("parses");
+    assert!(
+        report.conforming,
+        "{:?} {:?}",
+        report.nonconforming_reason, report.bad_lines
+    );
+    assert_eq!(report.bad_line_count, 0);
+    let counted = batch.iter().filter(|r| r.route.is_some()).count();
+    assert_eq!(total as usize, counted);
+    let names: Vec<&str> = report.families.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        gatewatch::parse::presets::detect(names.iter().copied()),
+        Some("kong")
+    );
+}

@@ -183,6 +183,28 @@ mod tests {
         assert!(empty.contains("\"-\" 1.234"));
     }
 
+    proptest::proptest! {
+        /// Whatever a client sends, a line stays one printable-ASCII line with exactly the six
+        /// quotes of the format, so a `combined` parser can always split it.
+        #[test]
+        fn client_strings_cannot_break_the_line(
+            method in ".{0,12}",
+            target in proptest::prelude::any::<String>(),
+            ua in proptest::prelude::any::<String>(),
+            referer in proptest::prelude::any::<String>(),
+        ) {
+            let mut r = request(&ua);
+            r.method = Cow::Owned(method);
+            r.target = target;
+            r.referer = Cow::Owned(referer);
+            let mut line = String::new();
+            format_line(&r, &mut line);
+            proptest::prop_assert!(line.bytes().all(|b| (0x20..0x7f).contains(&b)), "{}", line);
+            proptest::prop_assert_eq!(line.matches('"').count(), 6);
+            proptest::prop_assert!(line.ends_with(" 1.234"));
+        }
+    }
+
     #[test]
     fn rotates_past_the_cap() {
         let dir = tempfile::tempdir().expect("tempdir");
