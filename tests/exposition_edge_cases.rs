@@ -2,46 +2,10 @@
 
 use std::borrow::Cow;
 
-use gatewatch::parse::exposition::{parse, Format, MetricType, ParseOptions, ParseReport};
+use gatewatch::parse::exposition::{parse, Format, MetricType, ParseOptions};
 
-/// One delivered sample, owned: family name and type, sample name, labels, value, timestamp.
-#[derive(Debug, Clone, PartialEq)]
-struct Got {
-    family: String,
-    kind: MetricType,
-    name: String,
-    labels: Vec<(String, String)>,
-    value: f64,
-    ts: Option<i64>,
-}
-
-fn run_with(body: &str, openmetrics: Option<bool>) -> (ParseReport, Vec<Got>) {
-    let opts = ParseOptions {
-        openmetrics,
-        ..ParseOptions::default()
-    };
-    let mut got = Vec::new();
-    let report = parse(body.as_bytes(), &opts, &|_| true, &mut |f, s| {
-        got.push(Got {
-            family: f.name.to_string(),
-            kind: f.kind,
-            name: s.name.to_string(),
-            labels: s
-                .labels
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.into_owned()))
-                .collect(),
-            value: s.value,
-            ts: s.timestamp_ms,
-        });
-    })
-    .expect("under the size limit");
-    (report, got)
-}
-
-fn run(body: &str) -> (ParseReport, Vec<Got>) {
-    run_with(body, None)
-}
+mod exposition_support;
+use exposition_support::run;
 
 fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
