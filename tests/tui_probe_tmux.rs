@@ -6,98 +6,12 @@
 
 use std::io::{ErrorKind, Read};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("GATEWATCH_REQUIRE_GATEWAYS").is_some() {
-            panic!("tmux is required in CI for the terminal tests");
-        }
-        eprintln!("SKIPPED: tmux not installed; the probe dialog end-to-end tests did not run");
-    }
-    ok
-}
-
-struct Tmux {
-    name: String,
-    socket: String,
-}
-
-impl Tmux {
-    fn start(home: &Path, args: &str) -> Tmux {
-        let name = format!("gwp{}", std::process::id());
-        let socket = home.join("tmux.sock").display().to_string();
-        let bin = env!("CARGO_BIN_EXE_gatewatch");
-        let cmd = format!(
-            "HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s {bin} {args}; echo GW-EXIT=$?; sleep 60",
-            h = home.display()
-        );
-        let st = Command::new("tmux")
-            .args(["-S", &socket, "new-session", "-d", "-s", &name])
-            .args(["-x", "80", "-y", "24", &cmd])
-            .env_remove("GATEWATCH_CONFIG")
-            .status()
-            .expect("tmux runs");
-        assert!(st.success());
-        Tmux { name, socket }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-S", &self.socket, "capture-pane", "-p", "-t", &self.name])
-            .output()
-            .expect("capture-pane");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["-S", &self.socket, "send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(Command::new("tmux")
-            .args(args)
-            .status()
-            .expect("send-keys")
-            .success());
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-S", &self.socket, "kill-server"])
-            .status();
-    }
-}
-
-/// The selected route's name, from the row with the selection marker.
-fn selected(screen: &str) -> Option<String> {
-    let line = screen.lines().find(|l| l.contains('▶'))?;
-    let after = line.split('▶').nth(1)?;
-    Some(after.split("  ").next()?.trim().to_string())
-}
+mod tmux_support;
+use tmux_support::{selected, tmux_available, Tmux};
 
 fn dashboard_ready(sc: &str) -> bool {
     sc.contains("ROUTE") && selected(sc).is_some()
@@ -114,11 +28,11 @@ fn status_shown(sc: &str) -> Option<u16> {
 
 #[test]
 fn probe_dialog_on_the_demo_shows_status_and_phase_timings() {
-    if !tmux_available() {
+    if !tmux_available("the probe dialog end-to-end tests") {
         return;
     }
     let home = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start(home.path(), "");
+    let t = Tmux::start(home.path(), "gwp", "", "");
     let dash = t.wait_for("the dashboard", dashboard_ready);
     let route = selected(&dash).expect("a selected route");
     assert!(
@@ -220,7 +134,7 @@ impl Drop for HangingServer {
 
 #[test]
 fn selection_moves_while_a_probe_hangs() {
-    if !tmux_available() {
+    if !tmux_available("the probe dialog end-to-end tests") {
         return;
     }
     let server = HangingServer::start();
@@ -236,7 +150,9 @@ fn selection_moves_while_a_probe_hangs() {
     .expect("config");
     let t = Tmux::start(
         home.path(),
+        "gwp",
         &format!("--demo --config {}", config.display()),
+        "",
     );
     let dash = t.wait_for("the dashboard", |sc| {
         dashboard_ready(sc) && sc.lines().filter(|l| l.contains("/s ")).count() >= 4

@@ -2,138 +2,26 @@
 //! q quits, SIGTERM and SIGHUP end it, and the shell is left clean each time.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var_os("GATEWATCH_REQUIRE_GATEWAYS").is_some() {
-            panic!("tmux is required in CI for the terminal tests");
-        }
-        eprintln!("SKIPPED: tmux not installed; the terminal end-to-end tests did not run");
-    }
-    ok
-}
-
-struct Session {
-    name: String,
-    socket: String,
-}
-
-impl Session {
-    fn start(home: &std::path::Path) -> Session {
-        let name = format!("gw{}", std::process::id());
-        let socket = home.join("tmux.sock").display().to_string();
-        let bin = env!("CARGO_BIN_EXE_gatewatch");
-        let cmd = format!(
-            "HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s {bin}; echo GW-EXIT=$?; stty -a | grep -q ' icanon ' && echo TTY-COOKED; sleep 60",
-            h = home.display()
-        );
-        let st = Command::new("tmux")
-            .args([
-                "-S",
-                &socket,
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "80",
-                "-y",
-                "24",
-                &cmd,
-            ])
-            .env_remove("GATEWATCH_CONFIG")
-            .status()
-            .unwrap();
-        assert!(st.success());
-        Session { name, socket }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-S", &self.socket, "capture-pane", "-p", "-t", &self.name])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["-S", &self.socket, "send-keys", "-t", &self.name];
-        args.extend_from_slice(keys);
-        assert!(Command::new("tmux").args(args).status().unwrap().success());
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        let out = Command::new("tmux")
-            .args([
-                "-S",
-                &self.socket,
-                "list-panes",
-                "-t",
-                &self.name,
-                "-F",
-                "#{pane_pid}",
-            ])
-            .output()
-            .unwrap();
-        let shell: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        // The pane runs sh -c; gatewatch is its child.
-        let out = Command::new("pgrep")
-            .args(["-P", &shell.to_string(), "gatewatch"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("gatewatch is running")
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-S", &self.socket, "kill-server"])
-            .status();
-    }
-}
+mod tmux_support;
+use tmux_support::{selected, tmux_available, Tmux};
 
 fn marker_row(screen: &str) -> Option<usize> {
     screen.lines().position(|l| l.contains('▶'))
 }
 
-/// The selected route's name: the selection follows the route, not the row, as ranks move.
-fn selected(screen: &str) -> Option<String> {
-    let line = screen.lines().find(|l| l.contains('▶'))?;
-    let after = line.split('▶').nth(1)?;
-    Some(after.split("  ").next()?.trim().to_string())
-}
-
 #[test]
 fn dashboard_in_tmux_moves_quits_and_restores() {
-    if !tmux_available() {
+    if !tmux_available("the terminal end-to-end tests") {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    let s = Session::start(home.path());
+    let s = Tmux::start(
+        home.path(),
+        "gw",
+        "",
+        "stty -a | grep -q ' icanon ' && echo TTY-COOKED;",
+    );
     let first = s.wait_for("the dashboard", |sc| {
         sc.contains("DEMO")
             && sc.contains("ROUTE")
@@ -177,12 +65,17 @@ fn dashboard_in_tmux_moves_quits_and_restores() {
 
 #[test]
 fn sigterm_and_sighup_leave_the_terminal_clean() {
-    if !tmux_available() {
+    if !tmux_available("the terminal end-to-end tests") {
         return;
     }
     for sig in ["-TERM", "-HUP"] {
         let home = tempfile::tempdir().unwrap();
-        let s = Session::start(home.path());
+        let s = Tmux::start(
+            home.path(),
+            "gw",
+            "",
+            "stty -a | grep -q ' icanon ' && echo TTY-COOKED;",
+        );
         s.wait_for("the dashboard", |sc| sc.contains("ROUTE"));
         let pid = s.pid();
         assert!(Command::new("kill")
