@@ -44,17 +44,19 @@ impl Session {
                 generic: None,
                 options: None,
             })));
-            plan.sources.push(SourcePlan::Log(LogPlan {
+            plan.sources.push(SourcePlan::Log(Box::new(LogPlan {
                 spec: crate::model::source::SourceSpec {
                     id: crate::model::source::SourceId::new("log:demo"),
                     kind: SourceKind::Log,
                     target: handle.log_path.display().to_string(),
                 },
                 path: handle.log_path.display().to_string(),
-                format: "combined".into(),
+                parse: crate::parse::accesslog::config::LogParseConfig {
+                    format: Some(crate::parse::accesslog::FormatName::Combined),
+                    ..Default::default()
+                },
                 from_start: false,
-                patterns: Vec::new(),
-            }));
+            })));
             plan.base_url.get_or_insert_with(|| handle.base_url.clone());
             Some(handle)
         } else {

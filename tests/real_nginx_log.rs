@@ -33,6 +33,48 @@ fn aggregate(bytes: &[u8], format: FormatChoice) -> LogAggregator {
     agg
 }
 
+/// `gatewatch snapshot --config` with a `[[log]]` table carrying `TIMED`: route × status.
+fn snapshot_with_log_format(
+    dir: &std::path::Path,
+    log: &std::path::Path,
+) -> BTreeMap<(String, u16), u64> {
+    let conf = dir.join("gatewatch.toml");
+    let toml = format!(
+        "[[log]]\npath = {:?}\nread_from = \"start\"\nlog_format = '{TIMED}'\n",
+        log.display().to_string()
+    );
+    std::fs::write(&conf, toml).expect("write gatewatch.toml");
+    let out = assert_cmd::Command::cargo_bin("gatewatch")
+        .unwrap()
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .args(["snapshot", "--wait", "0s", "--format", "json", "--config"])
+        .arg(&conf)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["sources"][0]["detected"], "nginx", "{doc}");
+    assert_eq!(doc["sources"][0]["bad_lines"], 0, "{doc}");
+    let mut got = BTreeMap::new();
+    for r in doc["routes"].as_array().unwrap() {
+        let route = format!(
+            "{} {}",
+            r["method"].as_str().unwrap(),
+            r["route"].as_str().unwrap()
+        );
+        for (code, n) in r["by_status"].as_object().unwrap() {
+            got.insert((route.clone(), code.parse().unwrap()), n.as_u64().unwrap());
+        }
+    }
+    got
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_nginx_logs_count_exactly_what_was_sent() {
     let Some(nginx) = real::binary("nginx") else {
@@ -73,6 +115,10 @@ async fn real_nginx_logs_count_exactly_what_was_sent() {
     let timed_bytes = real::wait_for_lines(&dir.path().join("timed.log"), sent.len());
     let combined_bytes = real::wait_for_lines(&dir.path().join("combined.log"), sent.len());
     drop(guard);
+
+    // End to end: the log_format comes from the config, and `snapshot` counts the file.
+    let via_config = snapshot_with_log_format(dir.path(), &dir.path().join("timed.log"));
+    assert_eq!(via_config, want, "snapshot with [[log]] log_format");
 
     let timed = LogFormat::nginx(TIMED).expect("compile the log_format");
     let runs = [

@@ -11,10 +11,10 @@ use crate::view::{snapshot, snapshot_text};
 pub async fn run(args: SnapshotArgs, plan: Plan) -> Result<u8> {
     let wait = args.wait;
     let mut session = Session::start(plan).await?;
-    if args.from_start {
-        // Read what exists first: wait until every log source says its backfill is done.
-        session.wait_for_backfill().await;
-    }
+    // Logs read from the start (`--from-start`, or `read_from = "start"` in the config) are
+    // read whole first: wait until every log source says its backfill is done. A log followed
+    // from its end says so at once.
+    session.wait_for_backfill().await;
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         tokio::select! {

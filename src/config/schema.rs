@@ -7,6 +7,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::parse::accesslog::config::{JsonFieldMap, LogParseConfig, RouteBy};
+use crate::parse::accesslog::FormatName;
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -150,6 +153,63 @@ pub struct LogConfig {
     pub format: Spanned<String>,
     #[serde(default)]
     pub read_from: ReadFrom,
+    /// An nginx `log_format` body; implies `format = "nginx"`.
+    pub log_format: Option<Spanned<String>>,
+    /// The field mapping of `format = "json"`.
+    pub json: Option<Spanned<JsonFieldMap>>,
+    /// Route patterns of this log, tried before the global `[routes]` ones.
+    pub routes: Option<Spanned<Vec<String>>>,
+    /// Collapse id-like path segments into `{id}` when no pattern matches (default true).
+    pub collapse_ids: Option<bool>,
+    /// Routes kept for this log before new ones fold into "(other)" (default 500).
+    pub route_cap: Option<Spanned<usize>>,
+    /// Recent error lines kept per route (default 5).
+    pub error_samples: Option<usize>,
+    /// `path` (method + template, the default) or `name` (the gateway's route name).
+    pub route_by: Option<RouteBy>,
+}
+
+impl LogConfig {
+    /// How to parse this log; `global_routes` are the `[routes]` patterns, tried after the
+    /// log's own. The format name is checked by [`LogConfig::format_name`].
+    pub fn parse_config(&self, global_routes: &[String]) -> LogParseConfig {
+        let mut routes = self
+            .routes
+            .as_ref()
+            .map(|r| r.get_ref().clone())
+            .unwrap_or_default();
+        routes.extend(global_routes.iter().cloned());
+        LogParseConfig {
+            format: self.format_name().ok().flatten(),
+            log_format: self.log_format.as_ref().map(|f| f.get_ref().clone()),
+            json: self.json.as_ref().map(|j| j.get_ref().clone()),
+            routes,
+            collapse_ids: self.collapse_ids,
+            route_cap: self.route_cap.as_ref().map(|c| *c.get_ref()),
+            error_samples: self.error_samples,
+            route_by: self.route_by.unwrap_or_default(),
+        }
+    }
+
+    /// The named format; `None` for `auto`.
+    pub fn format_name(&self) -> Result<Option<FormatName>, String> {
+        format_name(self.format.get_ref())
+    }
+}
+
+/// A format name as written in the config or on the command line; `None` for `auto`.
+pub fn format_name(name: &str) -> Result<Option<FormatName>, String> {
+    match FormatName::parse(name) {
+        Some(FormatName::Auto) => Ok(None),
+        Some(f) => Ok(Some(f)),
+        None => {
+            let names: Vec<&str> = FormatName::ALL.iter().map(|f| f.label()).collect();
+            Err(format!(
+                "unknown log format {name:?} (known: {})",
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 fn default_format() -> Spanned<String> {
@@ -168,6 +228,11 @@ pub enum ReadFrom {
 #[serde(deny_unknown_fields)]
 pub struct RoutesConfig {
     /// Route templates matched before automatic id collapsing, e.g. `/v1/orders/{id}`.
-    #[serde(default)]
-    pub patterns: Vec<String>,
+    pub patterns: Option<Spanned<Vec<String>>>,
+}
+
+impl RoutesConfig {
+    pub fn patterns(&self) -> &[String] {
+        self.patterns.as_ref().map_or(&[], |p| p.get_ref())
+    }
 }

@@ -7,10 +7,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use crate::model::route_template::RouteTemplates;
 use crate::model::source::{SourceId, SourceStats};
 use crate::parse::accesslog::aggregate::{AggregateOptions, LogAggregator};
-use crate::parse::accesslog::{FormatChoice, FormatName, LogFormat};
 use crate::store::Event;
 
 use super::clock::now;
@@ -19,22 +17,6 @@ use super::tail::{spawn_tail, TailEvent, TailSpec};
 
 /// Lines are batched for at most this long before they are sent on.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
-
-pub fn format_choice(name: &str) -> Result<FormatChoice, String> {
-    if name == "auto" {
-        return Ok(FormatChoice::Auto);
-    }
-    let known = FormatName::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = FormatName::ALL.iter().map(|f| f.label()).collect();
-        format!(
-            "unknown log format {name:?} (known: auto, {})",
-            names.join(", ")
-        )
-    })?;
-    LogFormat::builtin(known)
-        .map(FormatChoice::Fixed)
-        .ok_or_else(|| format!("log format {name:?} needs a definition in the config"))
-}
 
 pub async fn run(plan: LogPlan, tx: mpsc::Sender<Event>) {
     let id = plan.spec.id.clone();
@@ -48,12 +30,22 @@ fn send(tx: &mpsc::Sender<Event>, ev: Event) -> bool {
     tx.blocking_send(ev).is_ok()
 }
 
+/// The parser and aggregator of a plan's `[[log]]` settings (validated when the plan was made).
+fn aggregator(
+    plan: &LogPlan,
+) -> Result<LogAggregator, crate::parse::accesslog::config::ConfigError> {
+    let p = &plan.parse;
+    let options = p.aggregate_options(AggregateOptions::default().resolution)?;
+    Ok(LogAggregator::new(
+        p.format_choice()?,
+        p.route_templates()?,
+        options,
+    ))
+}
+
 fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
     let id: SourceId = plan.spec.id.clone();
-    let choice = format_choice(&plan.format)?;
-    let templates =
-        RouteTemplates::new(&plan.patterns).map_err(|e| format!("route pattern: {e}"))?;
-    let mut agg = LogAggregator::new(choice, templates, AggregateOptions::default());
+    let mut agg = aggregator(&plan).map_err(|e| e.to_string())?;
     let (stx, srx) = sync_channel(64);
     let mut spec = TailSpec::new(plan.path.clone());
     spec.from_start = plan.from_start;

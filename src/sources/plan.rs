@@ -7,6 +7,7 @@ use crate::cli::SourceArgs;
 use crate::config::schema::{ConfigFile, ReadFrom, ScrapeConfig};
 use crate::config::ConfigError;
 use crate::model::source::{SourceId, SourceKind, SourceSpec};
+use crate::parse::accesslog::config::LogParseConfig;
 use crate::store::StoreConfig;
 
 #[derive(Clone, Debug)]
@@ -29,15 +30,15 @@ pub struct ScrapePlan {
 pub struct LogPlan {
     pub spec: SourceSpec,
     pub path: String,
-    pub format: String,
+    /// Format, route templates and limits.
+    pub parse: LogParseConfig,
     pub from_start: bool,
-    pub patterns: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
 pub enum SourcePlan {
     Scrape(Box<ScrapePlan>),
-    Log(LogPlan),
+    Log(Box<LogPlan>),
 }
 
 impl SourcePlan {
@@ -122,9 +123,8 @@ fn log_plan(
     taken: &[SourcePlan],
     name: Option<&str>,
     path: &str,
-    format: &str,
+    parse: LogParseConfig,
     from_start: bool,
-    patterns: &[String],
 ) -> LogPlan {
     let default_name = if path == "-" {
         "stdin"
@@ -138,10 +138,37 @@ fn log_plan(
             target: path.to_string(),
         },
         path: path.to_string(),
-        format: format.to_string(),
+        parse,
         from_start,
-        patterns: patterns.to_vec(),
     }
+}
+
+/// How `--log` sources are parsed: `--log-format` is a format name, or, when it holds a `$`,
+/// an nginx `log_format` string.
+fn flag_log_parse(format: &str, routes: &[String]) -> Result<LogParseConfig, ConfigError> {
+    let flag_error = |message: String| ConfigError {
+        file: "command line".into(),
+        line: 0,
+        column: 0,
+        key: Some("--log-format".into()),
+        message,
+    };
+    let mut parse = LogParseConfig {
+        routes: routes.to_vec(),
+        ..LogParseConfig::default()
+    };
+    if format.contains('$') {
+        parse.log_format = Some(format.to_string());
+    } else {
+        let name = if format.is_empty() { "auto" } else { format };
+        parse.format = crate::config::schema::format_name(name).map_err(flag_error)?;
+    }
+    parse.format_choice().map_err(|e| {
+        flag_error(format!(
+            "{e} (give it in a [[log]] table of the config, or as the flag's value)"
+        ))
+    })?;
+    Ok(parse)
 }
 
 /// Resolves the plan. `from_start` (snapshot's flag) makes every log source read from the start.
@@ -173,11 +200,10 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 &sources,
                 l.name.as_deref(),
                 l.path.get_ref(),
-                l.format.get_ref(),
+                l.parse_config(file.routes.patterns()),
                 from_start || l.read_from == ReadFrom::Start,
-                &file.routes.patterns,
             );
-            sources.push(SourcePlan::Log(p));
+            sources.push(SourcePlan::Log(Box::new(p)));
         }
         for url in &args.scrape {
             let c = ScrapeConfig {
@@ -198,16 +224,15 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
             let p = scrape_plan(&sources, &c);
             sources.push(SourcePlan::Scrape(Box::new(p)));
         }
+        let flag_parse = if args.log.is_empty() {
+            None
+        } else {
+            Some(flag_log_parse(&args.log_format, file.routes.patterns())?)
+        };
         for path in &args.log {
-            let p = log_plan(
-                &sources,
-                None,
-                path,
-                &args.log_format,
-                from_start,
-                &file.routes.patterns,
-            );
-            sources.push(SourcePlan::Log(p));
+            let parse = flag_parse.clone().unwrap_or_default();
+            let p = log_plan(&sources, None, path, parse, from_start);
+            sources.push(SourcePlan::Log(Box::new(p)));
         }
     }
     let demo = args.demo || (config_file.is_none() && !args.has_source_flags());
@@ -262,6 +287,57 @@ mod tests {
             ]
         );
         assert!(!plan.sources[0].spec().target.contains("pw"));
+    }
+
+    fn log_args(format: &str) -> SourceArgs {
+        SourceArgs {
+            log: vec!["a.log".into()],
+            log_format: format.into(),
+            ..SourceArgs::default()
+        }
+    }
+
+    fn only_log(plan: &Plan) -> &LogPlan {
+        match &plan.sources[..] {
+            [SourcePlan::Log(l)] => l,
+            other => panic!("one log source expected, got {}", other.len()),
+        }
+    }
+
+    #[test]
+    fn log_format_flag_takes_a_name_or_an_nginx_log_format_string() {
+        use crate::parse::accesslog::{FormatChoice, FormatName};
+        let plan = resolve(&log_args("caddy"), false).unwrap();
+        assert_eq!(only_log(&plan).parse.format, Some(FormatName::Caddy));
+        let plan = resolve(&log_args("auto"), false).unwrap();
+        assert_eq!(
+            only_log(&plan).parse.format_choice(),
+            Ok(FormatChoice::Auto)
+        );
+        let plan = resolve(
+            &log_args(r#"$remote_addr "$request" $status $request_time"#),
+            false,
+        )
+        .unwrap();
+        let FormatChoice::Fixed(f) = only_log(&plan).parse.format_choice().unwrap() else {
+            panic!("a fixed format")
+        };
+        let rec = f
+            .parse(r#"10.0.0.1 "GET /v1/a?x=1 HTTP/1.1" 503 0.250"#)
+            .unwrap();
+        assert_eq!(
+            (rec.status, rec.path.as_ref(), rec.latency_ms),
+            (503, "/v1/a", Some(250.0))
+        );
+        for (bad, says) in [
+            ("apache", "unknown log format \"apache\""),
+            ("nginx", "needs a log_format string"),
+            ("$remote_addr", "log_format:"),
+        ] {
+            let e = resolve(&log_args(bad), false).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("--log-format"), "{bad}");
+            assert!(e.to_string().contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

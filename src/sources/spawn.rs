@@ -50,7 +50,7 @@ pub fn spawn_all(plans: &[SourcePlan], tx: &mpsc::Sender<Event>) -> RunningSourc
                 }));
             }
             SourcePlan::Log(p) => {
-                let p = p.clone();
+                let p = (**p).clone();
                 running.push(tokio::spawn(async move { super::log::run(p, tx).await }));
             }
         }

@@ -137,6 +137,7 @@ impl Store {
             Event::BackfillDone { source } => {
                 if let Some(s) = self.source_mut(&source) {
                     s.backfill_done = true;
+                    s.stats.progress = None;
                 }
                 Vec::new()
             }

@@ -71,6 +71,8 @@ impl Widget for Header<'_> {
             if s.health == Health::Failing {
                 let why = s.detail.as_deref().unwrap_or("failing");
                 top.push(Span::styled(format::fit(why, 40), t.style(Role::Crit)));
+            } else if let Some(b) = &s.backfill {
+                top.push(Span::styled(format!("{b} "), t.style(Role::Warn)));
             }
         }
 

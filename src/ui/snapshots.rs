@@ -72,6 +72,29 @@ fn dashboard_second_row_selected_no_color() {
 }
 
 #[test]
+fn header_shows_a_log_backfill_in_progress_80x24() {
+    let theme = Theme::shipped("default", false).unwrap();
+    let screen = render(80, 24, &theme, |s, now| {
+        let stats = crate::model::source::SourceStats {
+            progress: Some((3_100_000, Some(10_000_000))),
+            ..Default::default()
+        };
+        s.apply(
+            Event::SourceOk {
+                source: crate::model::source::SourceId::new("log:access.log"),
+                stats,
+            },
+            now,
+        );
+    });
+    assert!(
+        screen.lines().next().unwrap().contains("backfill 31%"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn help_overlay_80x24() {
     let theme = Theme::shipped("default", false).unwrap();
     insta::assert_snapshot!(render(80, 24, &theme, |s, now| {

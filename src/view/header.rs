@@ -4,7 +4,7 @@ use crate::model::source::SourceKind;
 use crate::model::status::StatusClass;
 use crate::model::time::Timestamp;
 use crate::sanitize::sanitize;
-use crate::store::source_state::Health;
+use crate::store::source_state::{Health, SourceState};
 use crate::store::window::{window_stats, Ratio, WindowStats};
 use crate::store::Store;
 
@@ -23,6 +23,8 @@ pub struct SourceBadge {
     pub kind: SourceKind,
     pub health: Health,
     pub detail: Option<String>,
+    /// While a log is read from the start: how far, e.g. `backfill 42%`.
+    pub backfill: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +52,23 @@ pub fn source_window(store: &Store, index: usize, now: Timestamp) -> WindowStats
         }
     }
     out
+}
+
+/// How far a source's backfill has got, while it runs: `backfill 42%`.
+pub fn backfill(s: &SourceState) -> Option<String> {
+    if s.backfill_done {
+        return None;
+    }
+    let (read, total) = s.stats.progress?;
+    Some(match total {
+        Some(total) if total > 0 => {
+            // Floor, so that 100% means done.
+            let pct = (read.min(total) as u128 * 100 / total as u128) as u64;
+            format!("backfill {pct}%")
+        }
+        Some(_) => "backfill 0%".to_string(),
+        None => format!("backfill {}B", format::count(read)),
+    })
 }
 
 pub fn build(store: &Store, now: Timestamp) -> HeaderView {
@@ -91,10 +110,14 @@ pub fn build(store: &Store, now: Timestamp) -> HeaderView {
                 Health::Pending => None,
                 Health::Healthy => Some(format::rate(w.rate_per_s)),
             },
+            backfill: backfill(s),
         })
         .collect();
+    let reading = store.sources.iter().find_map(backfill);
     let waiting = if store.sources.is_empty() {
         Some("no sources configured".to_string())
+    } else if let (None, Some(reading)) = (stats.rate_per_s, &reading) {
+        Some(format!("reading logs from the start: {reading}"))
     } else if stats.rate_per_s.is_none() {
         Some(
             if store
@@ -119,5 +142,62 @@ pub fn build(store: &Store, now: Timestamp) -> HeaderView {
         shares,
         sources,
         waiting,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::source::{SourceId, SourceSpec, SourceStats};
+    use crate::store::{Event, StoreConfig};
+
+    fn log_store() -> (Store, SourceId) {
+        let id = SourceId::new("log:access.log");
+        let spec = SourceSpec {
+            id: id.clone(),
+            kind: SourceKind::Log,
+            target: "access.log".into(),
+        };
+        (
+            Store::new(StoreConfig::default(), vec![spec], Timestamp(0)),
+            id,
+        )
+    }
+
+    fn progress(store: &mut Store, id: &SourceId, read: u64, total: Option<u64>) {
+        let stats = SourceStats {
+            progress: Some((read, total)),
+            ..SourceStats::default()
+        };
+        store.apply(
+            Event::SourceOk {
+                source: id.clone(),
+                stats,
+            },
+            Timestamp(1000),
+        );
+    }
+
+    #[test]
+    fn backfill_progress_shows_on_the_badge_until_it_is_done() {
+        let (mut store, id) = log_store();
+        assert_eq!(build(&store, Timestamp(1000)).sources[0].backfill, None);
+        progress(&mut store, &id, 429, Some(1000));
+        let v = build(&store, Timestamp(1000));
+        assert_eq!(v.sources[0].backfill.as_deref(), Some("backfill 42%"));
+        assert_eq!(
+            v.waiting.as_deref(),
+            Some("reading logs from the start: backfill 42%")
+        );
+        progress(&mut store, &id, 999, Some(1000));
+        let v = build(&store, Timestamp(1000));
+        assert_eq!(v.sources[0].backfill.as_deref(), Some("backfill 99%"));
+        progress(&mut store, &id, 12_345, None);
+        let v = build(&store, Timestamp(1000));
+        assert_eq!(v.sources[0].backfill.as_deref(), Some("backfill 12.3kB"));
+        store.apply(Event::BackfillDone { source: id }, Timestamp(1000));
+        let v = build(&store, Timestamp(1000));
+        assert_eq!(v.sources[0].backfill, None);
+        assert_eq!(v.waiting.as_deref(), Some("waiting for data"));
     }
 }
