@@ -91,6 +91,11 @@ pub struct SourceArgs {
     #[arg(long = "check", value_name = "URL")]
     pub check: Vec<String>,
 
+    /// Logs are read from their start (backfill, with progress on the header), then followed.
+    /// `snapshot` reads them to their end before it starts its --wait.
+    #[arg(long)]
+    pub from_start: bool,
+
     /// Use the embedded demo gateway, whatever else is configured.
     #[arg(long)]
     pub demo: bool,
@@ -118,10 +123,6 @@ pub struct SnapshotArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     pub format: OutputFormat,
-
-    /// Log sources read existing file content first (then collect for --wait).
-    #[arg(long)]
-    pub from_start: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -166,7 +167,7 @@ mod tests {
         };
         assert_eq!(s.wait, Duration::from_secs(2));
         assert_eq!(s.sources.scrape.len(), 1);
-        assert!(s.from_start);
+        assert!(s.sources.from_start);
         assert!(Cli::try_parse_from(["gatewatch", "snapshot", "--wait", "soon"]).is_err());
     }
 }

@@ -36,11 +36,13 @@ pub async fn dispatch(cli: Cli) -> u8 {
             }
             runbook::run(args).await
         }
-        Some(Command::Snapshot(args)) => match plan::resolve(&args.sources, args.from_start) {
-            Ok(p) => snapshot::run(args, p).await,
-            Err(e) => return config_error(e),
-        },
-        None => match plan::resolve(&cli.sources, false) {
+        Some(Command::Snapshot(args)) => {
+            match plan::resolve(&args.sources, args.sources.from_start) {
+                Ok(p) => snapshot::run(args, p).await,
+                Err(e) => return config_error(e),
+            }
+        }
+        None => match plan::resolve(&cli.sources, cli.sources.from_start) {
             Ok(p) => crate::app::run(p, cli.theme.as_deref()).await,
             Err(e) => return config_error(e),
         },
