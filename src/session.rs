@@ -52,7 +52,7 @@ impl Session {
                 },
                 path: handle.log_path.display().to_string(),
                 parse: crate::parse::accesslog::config::LogParseConfig {
-                    format: Some(crate::parse::accesslog::FormatName::Combined),
+                    log_format: Some(crate::demo::log_writer::LOG_FORMAT.to_string()),
                     ..Default::default()
                 },
                 from_start: false,

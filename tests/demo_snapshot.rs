@@ -108,4 +108,17 @@ fn demo_snapshot_has_live_routes_and_an_incident() {
             .fold(0.0f64, f64::max);
         assert!(worst > 0.05, "an incident route has 5xx: {worst}");
     }
+    // The demo's log tells who answered: the storm's 502s are the gateway's own, the healthy
+    // routes' answers the upstream's, and every log line is attributed.
+    let log_source = sources.iter().find(|s| s["id"] == "log:demo").unwrap();
+    assert_eq!(log_source["detected"], "nginx", "{log_source}");
+    let responder = |r: &Value, who: &str| r["by_responder"][who].as_u64().unwrap_or(0);
+    let storm = log_routes
+        .iter()
+        .max_by_key(|r| r["by_status"]["502"].as_u64().unwrap_or(0))
+        .unwrap();
+    let storm_502 = storm["by_status"]["502"].as_u64().unwrap_or(0);
+    assert!(storm_502 > 0 && responder(storm, "gateway") >= storm_502, "{storm}");
+    assert!(log_routes.iter().all(|r| responder(r, "unknown") == 0));
+    assert!(log_routes.iter().any(|r| responder(r, "upstream") > 0));
 }

@@ -1,9 +1,14 @@
-//! The demo's access log: nginx `combined` plus ` $request_time`, one line per request.
+//! The demo's access log: nginx `combined` plus the request time and the upstream's fields,
+//! one line per request ([`LOG_FORMAT`]):
 //!
 //! ```text
 //! log_format demo '$remote_addr - $remote_user [$time_local] "$request" $status '
-//!                 '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
+//!                 '$body_bytes_sent "$http_referer" "$http_user_agent" $request_time '
+//!                 '$upstream_response_time $upstream_header_time $upstream_status';
 //! ```
+//! As nginx writes them: `- - -` when the gateway answered without asking an upstream (rate
+//! limit, auth, no route); a `-` header time with the upstream status equal to the final one
+//! when the gateway made a 502/504 itself after trying the upstream.
 //! Strings from clients are escaped as nginx does by default (`"`, `\` and bytes outside
 //! printable ASCII become `\xHH`). The file is rotated (renamed to `<name>.1`) past a size cap so
 //! that a long-running demo does not fill the disk — which also exercises rotation-proof tailing.
@@ -12,8 +17,12 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::outcome::Origin;
 use super::traffic::DemoRequest;
 use crate::model::time::civil_from_days;
+
+/// The nginx `log_format` of the lines [`format_line`] writes.
+pub const LOG_FORMAT: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time $upstream_header_time $upstream_status"#;
 
 /// Rotate once the file exceeds this size.
 pub const ROTATE_AT_BYTES: u64 = 64 * 1024 * 1024;
@@ -96,6 +105,21 @@ pub fn format_line(r: &DemoRequest, out: &mut String) {
     out.push_str("\" \"");
     push_escaped(out, &r.user_agent);
     let _ = write!(out, "\" {}.{:03}", ms / 1000, ms % 1000);
+    match (r.outcome.origin, r.outcome.upstream_ms) {
+        (_, None) => out.push_str(" - - -"),
+        (origin, Some(up)) => {
+            let _ = write!(out, " {}.{:03} ", up / 1000, up % 1000);
+            if origin == Origin::Kong {
+                // The gateway gave up on the upstream (refused, timed out): no header came.
+                out.push('-');
+            } else {
+                // Headers arrive before the body: most of the upstream's time.
+                let header = up - up / 10;
+                let _ = write!(out, "{}.{:03}", header / 1000, header % 1000);
+            }
+            let _ = write!(out, " {}", r.outcome.status);
+        }
+    }
 }
 
 /// `$time_local` in UTC: `10/Oct/2025:13:55:36 +0000`.
@@ -161,13 +185,44 @@ mod tests {
     }
 
     #[test]
-    fn formats_combined_plus_request_time() {
+    fn formats_combined_plus_request_time_and_upstream_fields() {
         let mut line = String::new();
         format_line(&request("curl/8.5.0"), &mut line);
         assert_eq!(
             line,
-            "203.0.113.14 - - [01/Dec/2025:22:07:21 +0000] \"GET /v1/orders?status=open HTTP/1.1\" 200 2417 \"-\" \"curl/8.5.0\" 1.234"
+            "203.0.113.14 - - [01/Dec/2025:22:07:21 +0000] \"GET /v1/orders?status=open HTTP/1.1\" 200 2417 \"-\" \"curl/8.5.0\" 1.234 1.233 1.110 200"
         );
+    }
+
+    #[test]
+    fn its_log_format_tells_who_answered() {
+        use crate::model::status::Responder;
+        use crate::parse::accesslog::LogFormat;
+        let format = LogFormat::nginx(LOG_FORMAT).expect("compiles");
+        let cases = [
+            (200, Origin::Service, Some(40), Responder::Upstream),
+            (404, Origin::Service, Some(5), Responder::Upstream),
+            (429, Origin::Kong, None, Responder::Gateway),
+            (401, Origin::Kong, None, Responder::Gateway),
+            (502, Origin::Kong, Some(3), Responder::Gateway),
+            (504, Origin::Kong, Some(60_000), Responder::Gateway),
+        ];
+        for (status, origin, upstream_ms, want) in cases {
+            let mut r = request("curl/8.5.0");
+            r.outcome = Outcome {
+                status,
+                origin,
+                upstream_ms,
+                ..r.outcome
+            };
+            let mut line = String::new();
+            format_line(&r, &mut line);
+            let rec = format.parse(&line).expect("parses");
+            assert_eq!((rec.status, rec.responder), (status, want), "{line}");
+            assert_eq!(rec.path.as_ref(), "/v1/orders");
+            let total = f64::from(r.outcome.request_ms());
+            assert_eq!(rec.latency_ms, Some(total), "{line}");
+        }
     }
 
     #[test]
@@ -175,12 +230,12 @@ mod tests {
         let mut line = String::new();
         format_line(&request("evil\"\x1b[2J\\ü"), &mut line);
         assert!(
-            line.ends_with("\"evil\\x22\\x1B[2J\\x5C\\xC3\\xBC\" 1.234"),
+            line.ends_with("\"evil\\x22\\x1B[2J\\x5C\\xC3\\xBC\" 1.234 1.233 1.110 200"),
             "{line}"
         );
         let mut empty = String::new();
         format_line(&request(""), &mut empty);
-        assert!(empty.contains("\"-\" 1.234"));
+        assert!(empty.contains("\"-\" 1.234 "));
     }
 
     proptest::proptest! {
@@ -201,7 +256,7 @@ mod tests {
             format_line(&r, &mut line);
             proptest::prop_assert!(line.bytes().all(|b| (0x20..0x7f).contains(&b)), "{}", line);
             proptest::prop_assert_eq!(line.matches('"').count(), 6);
-            proptest::prop_assert!(line.ends_with(" 1.234"));
+            proptest::prop_assert!(line.ends_with(" 1.234 1.233 1.110 200"));
         }
     }
 

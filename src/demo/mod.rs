@@ -1,6 +1,6 @@
 //! The embedded demo gateway: an in-process HTTP server that behaves like a Kong 3.x node with a
-//! dozen routes, serves `/metrics` in the Kong prometheus-plugin format, writes an nginx
-//! `combined` access log, and loops through incidents (see `docs/demo.md`).
+//! dozen routes, serves `/metrics` in the Kong prometheus-plugin format, writes an nginx access
+//! log (`combined` plus request time and upstream fields), and loops through incidents (see `docs/demo.md`).
 //!
 //! [`scenario`], [`traffic`] and [`routes`] are pure (time is passed in); this module owns the
 //! clock, the tasks and the shared state.
