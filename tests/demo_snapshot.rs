@@ -1,27 +1,12 @@
 //! The demo end to end through the headless snapshot: the schema, and live numbers.
 
-use assert_cmd::Command;
+mod cli_support;
+
 use serde_json::Value;
 
 fn snapshot_demo(wait: &str) -> Value {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("gatewatch")
-        .unwrap()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env_remove("GATEWATCH_CONFIG")
-        .args(["snapshot", "--demo", "--wait", wait, "--format", "json"])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("snapshot is JSON")
+    let out = cli_support::run_ok(["snapshot", "--demo", "--wait", wait, "--format", "json"]);
+    serde_json::from_slice(&out).expect("snapshot is JSON")
 }
 
 fn assert_schema(doc: &Value) {
@@ -118,7 +103,10 @@ fn demo_snapshot_has_live_routes_and_an_incident() {
         .max_by_key(|r| r["by_status"]["502"].as_u64().unwrap_or(0))
         .unwrap();
     let storm_502 = storm["by_status"]["502"].as_u64().unwrap_or(0);
-    assert!(storm_502 > 0 && responder(storm, "gateway") >= storm_502, "{storm}");
+    assert!(
+        storm_502 > 0 && responder(storm, "gateway") >= storm_502,
+        "{storm}"
+    );
     assert!(log_routes.iter().all(|r| responder(r, "unknown") == 0));
     assert!(log_routes.iter().any(|r| responder(r, "upstream") > 0));
 }

@@ -3,6 +3,7 @@
 //! and must count exactly what the test sent, per route and status, with who answered.
 
 mod accesslog_support;
+mod cli_support;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -44,21 +45,13 @@ fn snapshot_with_log_format(
         log.display().to_string()
     );
     std::fs::write(&conf, toml).expect("write gatewatch.toml");
-    let out = assert_cmd::Command::cargo_bin("gatewatch")
-        .unwrap()
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .args(["snapshot", "--wait", "0s", "--format", "json", "--config"])
-        .arg(&conf)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut args: Vec<std::ffi::OsString> = ["snapshot", "--wait", "0s", "--format", "json"]
+        .iter()
+        .map(Into::into)
+        .collect();
+    args.extend(["--config".into(), conf.into_os_string()]);
+    let out = cli_support::run_ok(args);
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["sources"][0]["detected"], "nginx", "{doc}");
     assert_eq!(doc["sources"][0]["bad_lines"], 0, "{doc}");
     let mut got = BTreeMap::new();

@@ -1,7 +1,7 @@
 //! `gatewatch snapshot` of a finished nginx log: exact counts in JSON, the same numbers in the
 //! text and Markdown forms, and no secret from the log's query strings in any of them.
 
-use assert_cmd::Command;
+mod cli_support;
 
 fn shared() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("GATEWATCH_SHARED")
@@ -16,33 +16,18 @@ fn shared() -> Option<std::path::PathBuf> {
 }
 
 fn snapshot(log: &std::path::Path, format: &str) -> String {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("gatewatch")
-        .unwrap()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("c"))
-        .env("XDG_STATE_HOME", home.path().join("s"))
-        .env_remove("GATEWATCH_CONFIG")
-        .args([
-            "snapshot",
-            "--from-start",
-            "--wait",
-            "0s",
-            "--format",
-            format,
-            "--log",
-        ])
-        .arg(log)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let args = [
+        "snapshot",
+        "--from-start",
+        "--wait",
+        "0s",
+        "--format",
+        format,
+        "--log",
+    ];
+    let mut args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    args.push(log.into());
+    String::from_utf8(cli_support::run_ok(args)).unwrap()
 }
 
 #[test]
