@@ -6,6 +6,7 @@
 
 pub mod assert;
 pub mod config;
+pub mod probe_request;
 pub mod response;
 
 use std::fmt;

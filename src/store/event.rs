@@ -49,6 +49,6 @@ pub enum Effect {
     /// `Event::ProbeResult` (or `Event::ProbeRejected`) with the same `id`.
     StartProbe {
         id: u64,
-        request: crate::sources::check::probe::ProbeRequest,
+        request: crate::model::check::probe_request::ProbeRequest,
     },
 }

@@ -2,8 +2,6 @@
 //! the user, sent once, graded as "does it work": a 2xx or 3xx answer, or a CORS preflight a
 //! browser would accept.
 
-use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,27 +14,9 @@ use crate::sources::http::{
     wall_now, ClientError, ClientOptions, HttpClient, HttpRequest, RequestError,
 };
 
-pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+pub use crate::model::check::probe_request::{parse_header_arg, ProbeRequest};
 
-/// What the user asked for, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProbeRequest {
-    pub method: String,
-    /// Absolute, or a path joined to `[probe] base_url`.
-    pub url: String,
-    /// Values may be `env:NAME` or `file:PATH`.
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    /// Send a CORS preflight from this origin instead of the request itself.
-    pub cors_origin: Option<String>,
-    pub cors_credentials: bool,
-    /// Defaults to `[probe] timeout`, then 5 s.
-    pub timeout: Option<Duration>,
-    pub follow_redirects: bool,
-    /// Extra CA certificates; defaults to `[probe] ca_file`.
-    pub ca_file: Option<PathBuf>,
-    pub resolve: Vec<(String, IpAddr)>,
-}
+pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
@@ -60,13 +40,6 @@ pub fn join_base(base: Option<&str>, url: &str) -> Result<String, ProbeError> {
         Some(b) => Ok(format!("{}{u}", b.trim().trim_end_matches('/'))),
         None => Err(ProbeError::NoBaseUrl(crate::redact::url(u).into_owned())),
     }
-}
-
-/// `K: V` → (`K`, `V`); `None` when there is no colon or no name.
-pub fn parse_header_arg(arg: &str) -> Option<(String, String)> {
-    let (k, v) = arg.split_once(':')?;
-    let k = k.trim();
-    (!k.is_empty()).then(|| (k.to_string(), v.trim().to_string()))
 }
 
 #[derive(Clone, Debug)]

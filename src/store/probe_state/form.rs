@@ -1,8 +1,8 @@
 //! PURE: what one probe asks for, as typed in the dialog, and the request it makes.
 
+use crate::model::check::probe_request::{parse_header_arg, ProbeRequest};
 use crate::model::route::RouteKey;
 use crate::sanitize::sanitize;
-use crate::sources::check::probe::{parse_header_arg, ProbeRequest};
 
 use super::text_field::TextField;
 use super::Field;
