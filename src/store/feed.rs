@@ -187,16 +187,17 @@ impl Feed {
         }
     }
 
-    /// One health for the feed: failing only when every member fails (a gateway with some
-    /// instances up still has numbers; [`Feed::instances_up`] tells how many).
+    /// One health for the feed: healthy while any member is (a gateway with some instances
+    /// up still has numbers; [`Feed::instances_up`] tells how many), else failing if any
+    /// member fails, else pending.
     pub fn health(&self, store: &Store) -> Health {
-        let all = |h: Health| self.sources(store).all(|s| s.health == h);
-        if all(Health::Failing) {
-            Health::Failing
-        } else if all(Health::Pending) {
-            Health::Pending
-        } else {
+        let any = |h: Health| self.sources(store).any(|s| s.health == h);
+        if any(Health::Healthy) {
             Health::Healthy
+        } else if any(Health::Failing) {
+            Health::Failing
+        } else {
+            Health::Pending
         }
     }
 

@@ -92,6 +92,17 @@ fn the_gateway_fails_only_when_every_instance_does() {
     let feed = s.feed(&SourceId::new("gateway:edge")).unwrap();
     assert_eq!(feed.instances_up(&s), InstancesUp { up: 0, total: 3 });
     assert_eq!(feed.health(&s), Health::Failing);
+    // One instance answering again makes the gateway healthy, two of three still down.
+    s.apply(
+        Event::SourceOk {
+            source: SourceId::new(EDGE[0]),
+            stats: Default::default(),
+        },
+        now,
+    );
+    let feed = s.feed(&SourceId::new("gateway:edge")).unwrap();
+    assert_eq!(feed.health(&s), Health::Healthy);
+    assert_eq!(feed.instances_up(&s), InstancesUp { up: 1, total: 3 });
     // A failure is a gap, not a zero: what was observed in the window still counts.
     let rows = ranked_rows(&s, now);
     assert_eq!(rows[0].stats.requests, 3000);

@@ -149,3 +149,22 @@ fn lone_sources_have_no_instances_in_the_snapshot() {
         .iter()
         .all(|r| r.get("instances").is_none()));
 }
+
+#[test]
+fn the_runbook_evidence_is_the_gateways_sum() {
+    let (s, now) = gateway_store();
+    let rows = ranked_rows(&s, now);
+    let status = crate::model::status::Status::Code(502);
+    let input = super::runbook::evidence_input(&s, &rows[0], status, now);
+    assert_eq!(input.requests, Some(3000));
+    let n502: u64 = input
+        .by_status
+        .iter()
+        .filter(|c| c.status == status)
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(n502, 300);
+    assert_eq!(input.preset.as_deref(), Some("haproxy"));
+    // The slow 502s of the second instance dominate the summed p99.
+    assert!(input.latency_p99_ms.is_some_and(|p| p > 700.0), "{input:?}");
+}
