@@ -56,7 +56,19 @@ pub fn ranked_rows(store: &Store, now: Timestamp) -> Vec<RankedRow> {
     let window = store.config.window;
     let mut by_key: BTreeMap<RouteKey, Vec<(u8, usize, SourceId, WindowStats)>> = BTreeMap::new();
     for (order, feed) in store.feeds.iter().enumerate() {
-        // A gateway's instances are summed per route; a lone source is its own sum.
+        let prio = kind_priority(feed.kind);
+        if let [only] = feed.members[..] {
+            let source = &store.sources[only];
+            for (key, stats) in store.routes.get(&source.spec.id).into_iter().flatten() {
+                let w = window_stats(stats, source, now, window);
+                by_key
+                    .entry(key.clone())
+                    .or_default()
+                    .push((prio, order, feed.id.clone(), w));
+            }
+            continue;
+        }
+        // A gateway's instances are summed per route.
         let mut summed: BTreeMap<&RouteKey, WindowStats> = BTreeMap::new();
         for source in feed.sources(store) {
             let Some(routes) = store.routes.get(&source.spec.id) else {
@@ -73,12 +85,10 @@ pub fn ranked_rows(store: &Store, now: Timestamp) -> Vec<RankedRow> {
             }
         }
         for (key, w) in summed {
-            by_key.entry(key.clone()).or_default().push((
-                kind_priority(feed.kind),
-                order,
-                feed.id.clone(),
-                w,
-            ));
+            by_key
+                .entry(key.clone())
+                .or_default()
+                .push((prio, order, feed.id.clone(), w));
         }
     }
     let mut rows: Vec<RankedRow> = by_key
