@@ -70,6 +70,11 @@ pub struct SourceArgs {
     #[arg(long = "scrape", value_name = "URL")]
     pub scrape: Vec<String>,
 
+    /// The --scrape targets are instances of this gateway: one row per route, summed over
+    /// them, each instance's numbers and health in the detail pane.
+    #[arg(long, value_name = "NAME")]
+    pub gateway: Option<String>,
+
     /// Metrics preset for --scrape targets: auto, caddy, haproxy, envoy, kong, traefik, apisix,
     /// nginx-vts, nginx, tyk, krakend.
     #[arg(long, value_name = "NAME", default_value = "auto")]

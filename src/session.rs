@@ -32,6 +32,7 @@ impl Session {
                     kind: SourceKind::Scrape,
                     target: handle.metrics_url.clone(),
                 },
+                gateway: None,
                 url: handle.metrics_url.clone(),
                 preset: "kong".into(),
                 interval: std::time::Duration::from_secs(1),
@@ -63,7 +64,7 @@ impl Session {
             None
         };
         let specs = plan.sources.iter().map(|s| s.spec().clone()).collect();
-        let mut store = Store::new(plan.store.clone(), specs, now());
+        let mut store = Store::new(plan.store.clone(), specs, now()).with_gateways(plan.gateways());
         if demo.is_some() {
             store.demo = Some("starting".into());
         }

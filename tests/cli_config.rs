@@ -15,6 +15,46 @@ fn gatewatch() -> Command {
 }
 
 #[test]
+fn gateway_targets_errors_name_file_line_column_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gw.toml");
+    std::fs::write(
+        &path,
+        "[[scrape]]\npreset = \"haproxy\"\ntargets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n",
+    )
+    .unwrap();
+    let out = gatewatch()
+        .args(["config", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "{}:3:11: key `scrape[0].targets`: `targets` needs `gateway = \"NAME\"`",
+        path.display()
+    );
+    assert!(err.contains(&want), "{err}");
+
+    std::fs::write(
+        &path,
+        "[[scrape]]\ngateway = \"edge\"\npreset = \"haproxy\"\ntargets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n",
+    )
+    .unwrap();
+    let out = gatewatch()
+        .args(["config", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn bad_config_names_file_line_column_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gw.toml");

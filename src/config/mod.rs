@@ -4,6 +4,7 @@
 pub mod duration;
 pub mod error;
 pub mod schema;
+mod scrape;
 
 use std::path::{Path, PathBuf};
 
@@ -37,21 +38,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
 fn validate(path: &Path, text: &str, file: &ConfigFile) -> Result<(), ConfigError> {
     let err =
         |span: std::ops::Range<usize>, msg: String| Err(error::at_span(path, text, span, msg));
-    for s in &file.scrape {
-        let url = s.url.get_ref();
-        if !(url.starts_with("http://")
-            || url.starts_with("https://")
-            || url.starts_with("file://"))
-        {
-            return err(
-                s.url.span(),
-                format!("{url:?} is not an http://, https:// or file:// URL"),
-            );
-        }
-        if s.interval.is_zero() {
-            return err(s.url.span(), "interval must be more than 0s".into());
-        }
-    }
+    scrape::validate(path, text, &file.scrape)?;
     if let Some(p) = &file.routes.patterns {
         if let Err(e) = crate::model::route_template::RouteTemplates::new(p.get_ref()) {
             return err(p.span(), e.to_string());

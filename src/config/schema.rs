@@ -101,7 +101,14 @@ impl Default for DashboardConfig {
 pub struct ScrapeConfig {
     /// Shown in the header and used as the source id; defaults to the URL's host:port.
     pub name: Option<String>,
-    pub url: Spanned<String>,
+    /// One target. Exactly one of `url` and `targets` is given.
+    pub url: Option<Spanned<String>>,
+    /// Several instances of one gateway sharing every other key: shorthand for one `[[scrape]]`
+    /// per URL, all with the same `gateway`.
+    pub targets: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The gateway this target is one instance of. Targets naming the same gateway are summed
+    /// per route (one row each); every instance keeps its own health, backoff and counters.
+    pub gateway: Option<Spanned<String>>,
     #[serde(default = "default_preset")]
     pub preset: Spanned<String>,
     #[serde(
@@ -131,6 +138,17 @@ pub struct ScrapeConfig {
     /// Per-gateway tuning: HAProxy deny status and stick tables, Caddy's route name, configured
     /// rate limits (docs/metrics.md).
     pub options: Option<crate::parse::presets::PresetOptions>,
+}
+
+impl ScrapeConfig {
+    /// The target URLs: `url`, or every entry of `targets`.
+    pub fn urls(&self) -> Vec<&Spanned<String>> {
+        match (&self.url, &self.targets) {
+            (Some(u), _) => vec![u],
+            (None, Some(t)) => t.get_ref().iter().collect(),
+            (None, None) => Vec::new(),
+        }
+    }
 }
 
 fn default_preset() -> Spanned<String> {

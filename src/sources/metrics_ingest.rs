@@ -3,7 +3,7 @@
 use crate::model::source::SourceStats;
 use crate::model::time::Timestamp;
 use crate::model::traffic::TrafficBatch;
-use crate::parse::exposition::ParseOptions;
+use crate::parse::exposition::{format_from_content_type, ParseOptions};
 use crate::parse::presets::{MetricsMapper, PresetChoice};
 
 use super::plan::ScrapePlan;
@@ -18,11 +18,20 @@ impl Ingest for MapperIngest {
     fn ingest(
         &mut self,
         body: &[u8],
+        content_type: Option<&str>,
         at: Timestamp,
     ) -> Result<(TrafficBatch, SourceStats), String> {
+        // A format set in the options wins; else the Content-Type says; else the body does.
+        let opts = ParseOptions {
+            openmetrics: self
+                .opts
+                .openmetrics
+                .or_else(|| content_type.and_then(format_from_content_type)),
+            ..self.opts.clone()
+        };
         let outcome = self
             .mapper
-            .ingest(body, at, &self.opts)
+            .ingest(body, at, &opts)
             .map_err(|e| e.to_string())?;
         Ok((outcome.batch, outcome.stats))
     }

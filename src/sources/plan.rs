@@ -13,6 +13,8 @@ use crate::store::StoreConfig;
 #[derive(Clone, Debug)]
 pub struct ScrapePlan {
     pub spec: SourceSpec,
+    /// The gateway this target is one instance of (`gateway = "edge"`, `--gateway edge`).
+    pub gateway: Option<String>,
     pub url: String,
     pub preset: String,
     pub interval: Duration,
@@ -69,6 +71,22 @@ pub struct Plan {
     pub adhoc_checks: Vec<String>,
 }
 
+impl Plan {
+    /// The gateways with several instances, each with its instances in plan order.
+    pub fn gateways(&self) -> Vec<crate::store::Gateway> {
+        let mut out: Vec<crate::store::Gateway> = Vec::new();
+        for p in &self.sources {
+            let SourcePlan::Scrape(p) = p else { continue };
+            let Some(name) = &p.gateway else { continue };
+            match out.iter_mut().find(|g| &g.name == name) {
+                Some(g) => g.instances.push(p.spec.id.clone()),
+                None => out.push(crate::store::Gateway::new(name, vec![p.spec.id.clone()])),
+            }
+        }
+        out
+    }
+}
+
 pub const DEFAULT_MAX_BODY: usize = 50 * 1000 * 1000;
 
 /// `host:port` of a URL, for a default source name.
@@ -90,32 +108,37 @@ fn unique_id(taken: &[SourcePlan], kind: SourceKind, name: &str) -> SourceId {
     SourceId::new(&id)
 }
 
-fn scrape_plan(taken: &[SourcePlan], c: &ScrapeConfig) -> ScrapePlan {
-    let url = c.url.get_ref().clone();
-    let name = c.name.clone().unwrap_or_else(|| {
-        if let Some(path) = url.strip_prefix("file://") {
-            path.rsplit('/').next().unwrap_or(path).to_string()
-        } else {
-            host_port(&url).to_string()
-        }
-    });
-    ScrapePlan {
-        spec: SourceSpec {
-            id: unique_id(taken, SourceKind::Scrape, &name),
-            kind: SourceKind::Scrape,
-            target: crate::redact::url(&url).into_owned(),
-        },
-        url,
-        preset: c.preset.get_ref().clone(),
-        interval: c.interval,
-        timeout: c.timeout,
-        bearer_token: c.bearer_token.clone(),
-        basic: c.basic_user.clone().map(|u| (u, c.basic_password.clone())),
-        ca_file: c.ca_file.clone(),
-        insecure_skip_verify: c.insecure_skip_verify,
-        max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
-        generic: c.generic.clone(),
-        options: c.options.clone(),
+/// One plan per target: `url`, or each of `targets` (instances of one gateway).
+fn scrape_plans(taken: &mut Vec<SourcePlan>, c: &ScrapeConfig) {
+    for url in c.urls() {
+        let url = url.get_ref().clone();
+        let name = c.name.clone().unwrap_or_else(|| {
+            if let Some(path) = url.strip_prefix("file://") {
+                path.rsplit('/').next().unwrap_or(path).to_string()
+            } else {
+                host_port(&url).to_string()
+            }
+        });
+        let plan = ScrapePlan {
+            spec: SourceSpec {
+                id: unique_id(taken, SourceKind::Scrape, &name),
+                kind: SourceKind::Scrape,
+                target: crate::redact::url(&url).into_owned(),
+            },
+            gateway: c.gateway.as_ref().map(|g| g.get_ref().trim().to_string()),
+            url,
+            preset: c.preset.get_ref().clone(),
+            interval: c.interval,
+            timeout: c.timeout,
+            bearer_token: c.bearer_token.clone(),
+            basic: c.basic_user.clone().map(|u| (u, c.basic_password.clone())),
+            ca_file: c.ca_file.clone(),
+            insecure_skip_verify: c.insecure_skip_verify,
+            max_body: c.max_body.unwrap_or(DEFAULT_MAX_BODY),
+            generic: c.generic.clone(),
+            options: c.options.clone(),
+        };
+        taken.push(SourcePlan::Scrape(Box::new(plan)));
     }
 }
 
@@ -192,8 +215,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
     let mut sources: Vec<SourcePlan> = Vec::new();
     if !args.demo {
         for c in &file.scrape {
-            let p = scrape_plan(&sources, c);
-            sources.push(SourcePlan::Scrape(Box::new(p)));
+            scrape_plans(&mut sources, c);
         }
         for l in &file.log {
             let p = log_plan(
@@ -208,7 +230,12 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
         for url in &args.scrape {
             let c = ScrapeConfig {
                 name: None,
-                url: toml::Spanned::new(0..0, url.clone()),
+                url: Some(toml::Spanned::new(0..0, url.clone())),
+                targets: None,
+                gateway: args
+                    .gateway
+                    .as_ref()
+                    .map(|g| toml::Spanned::new(0..0, g.clone())),
                 preset: toml::Spanned::new(0..0, args.preset.clone()),
                 interval: args.scrape_every.unwrap_or(Duration::from_secs(5)),
                 timeout: Duration::from_secs(3),
@@ -221,8 +248,7 @@ pub fn resolve(args: &SourceArgs, from_start: bool) -> Result<Plan, ConfigError>
                 generic: None,
                 options: None,
             };
-            let p = scrape_plan(&sources, &c);
-            sources.push(SourcePlan::Scrape(Box::new(p)));
+            scrape_plans(&mut sources, &c);
         }
         let flag_parse = if args.log.is_empty() {
             None
@@ -338,6 +364,72 @@ mod tests {
             assert_eq!(e.key.as_deref(), Some("--log-format"), "{bad}");
             assert!(e.to_string().contains(says), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn gateway_flag_and_targets_make_instances_of_one_gateway() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("gw.toml");
+        std::fs::write(
+            &cfg,
+            "[[scrape]]\ngateway = \"edge\"\npreset = \"haproxy\"\ninterval = \"2s\"\n\
+             targets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n\n\
+             [[scrape]]\nurl = \"http://127.0.0.1:2019/metrics\"\n",
+        )
+        .unwrap();
+        let args = SourceArgs {
+            config: Some(cfg),
+            scrape: vec!["http://10.0.0.3:8405/metrics".into()],
+            gateway: Some("edge".into()),
+            preset: "auto".into(),
+            ..SourceArgs::default()
+        };
+        let plan = resolve(&args, false).unwrap();
+        let scrapes: Vec<(&str, Option<&str>, &str, Duration)> = plan
+            .sources
+            .iter()
+            .map(|s| match s {
+                SourcePlan::Scrape(p) => (
+                    p.spec.id.as_str(),
+                    p.gateway.as_deref(),
+                    p.preset.as_str(),
+                    p.interval,
+                ),
+                SourcePlan::Log(_) => panic!("no logs configured"),
+            })
+            .collect();
+        let two = Duration::from_secs(2);
+        assert_eq!(
+            scrapes,
+            [
+                ("scrape:10.0.0.1:8405", Some("edge"), "haproxy", two),
+                ("scrape:10.0.0.2:8405", Some("edge"), "haproxy", two),
+                (
+                    "scrape:127.0.0.1:2019",
+                    None,
+                    "auto",
+                    Duration::from_secs(5)
+                ),
+                (
+                    "scrape:10.0.0.3:8405",
+                    Some("edge"),
+                    "auto",
+                    Duration::from_secs(5)
+                ),
+            ]
+        );
+        let gateways = plan.gateways();
+        assert_eq!(gateways.len(), 1);
+        assert_eq!(gateways[0].id.as_str(), "gateway:edge");
+        let members: Vec<&str> = gateways[0].instances.iter().map(|i| i.as_str()).collect();
+        assert_eq!(
+            members,
+            [
+                "scrape:10.0.0.1:8405",
+                "scrape:10.0.0.2:8405",
+                "scrape:10.0.0.3:8405"
+            ]
+        );
     }
 
     #[test]

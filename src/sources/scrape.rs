@@ -19,8 +19,21 @@ use super::plan::ScrapePlan;
 
 /// Turns one exposition body into traffic; owns the per-series counter state between scrapes.
 pub trait Ingest: Send + 'static {
-    fn ingest(&mut self, body: &[u8], at: Timestamp)
-        -> Result<(TrafficBatch, SourceStats), String>;
+    /// `content_type` is the response's `Content-Type` (none for a file): it says whether the
+    /// body is OpenMetrics or Prometheus text.
+    fn ingest(
+        &mut self,
+        body: &[u8],
+        content_type: Option<&str>,
+        at: Timestamp,
+    ) -> Result<(TrafficBatch, SourceStats), String>;
+}
+
+/// A fetched body and the `Content-Type` it came with.
+#[derive(Debug)]
+pub struct Fetched {
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
 }
 
 const ACCEPT: &str =
@@ -47,7 +60,7 @@ pub fn client(plan: &ScrapePlan) -> Result<reqwest::Client> {
 }
 
 /// Fetches one body, enforcing the size limit while streaming.
-pub async fn fetch(client: &reqwest::Client, plan: &ScrapePlan) -> Result<Vec<u8>> {
+pub async fn fetch(client: &reqwest::Client, plan: &ScrapePlan) -> Result<Fetched> {
     if let Some(path) = plan.url.strip_prefix("file://") {
         let meta = tokio::fs::metadata(path)
             .await
@@ -59,9 +72,13 @@ pub async fn fetch(client: &reqwest::Client, plan: &ScrapePlan) -> Result<Vec<u8
                 plan.max_body
             );
         }
-        return tokio::fs::read(path)
+        let body = tokio::fs::read(path)
             .await
-            .with_context(|| format!("cannot read {path}"));
+            .with_context(|| format!("cannot read {path}"))?;
+        return Ok(Fetched {
+            body,
+            content_type: None,
+        });
     }
     let mut req = client
         .get(&plan.url)
@@ -78,6 +95,11 @@ pub async fn fetch(client: &reqwest::Client, plan: &ScrapePlan) -> Result<Vec<u8
     if !status.is_success() {
         bail!("HTTP {status} from target");
     }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let mut body = Vec::with_capacity(
         resp.content_length()
             .unwrap_or(64 * 1024)
@@ -89,7 +111,7 @@ pub async fn fetch(client: &reqwest::Client, plan: &ScrapePlan) -> Result<Vec<u8
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(Fetched { body, content_type })
 }
 
 /// reqwest's errors nest the cause; show the innermost, which says what happened.
@@ -137,9 +159,9 @@ pub async fn run(plan: ScrapePlan, mut ingest: Box<dyn Ingest>, tx: mpsc::Sender
         let result = fetch(&client, &plan).await;
         let at = now();
         let outcome = match result {
-            Ok(body) => {
+            Ok(fetched) => {
                 let handed = tokio::task::spawn_blocking(move || {
-                    let r = ingest.ingest(&body, at);
+                    let r = ingest.ingest(&fetched.body, fetched.content_type.as_deref(), at);
                     (ingest, r)
                 })
                 .await;

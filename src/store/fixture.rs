@@ -147,3 +147,83 @@ pub fn incident_store() -> (Store, Timestamp) {
     }
     (s, Timestamp(T0 + 60_000))
 }
+
+pub const EDGE: [&str; 3] = [
+    "scrape:10.0.0.1:8405",
+    "scrape:10.0.0.2:8405",
+    "scrape:10.0.0.3:8405",
+];
+
+/// One gateway, "edge", of three instances scraped every 15 s for 60 s: the second starts
+/// answering 502s slowly at 45 s, the third stops answering after 30 s. Per route and
+/// instance each scrape brings 300 requests to `orders` and 150 to `search` (20/s and 10/s).
+pub fn gateway_store() -> (Store, Timestamp) {
+    let mut s = Store::new(
+        StoreConfig::default(),
+        EDGE.iter().map(|id| spec(id, SourceKind::Scrape)).collect(),
+        Timestamp(T0),
+    )
+    .with_gateways(vec![super::Gateway::new(
+        "edge",
+        EDGE.iter().map(|id| SourceId::new(id)).collect(),
+    )]);
+    for at in [T0 + 15_000, T0 + 30_000, T0 + 45_000, T0 + 60_000] {
+        for (n, id) in EDGE.iter().enumerate() {
+            let source = SourceId::new(id);
+            if n == 2 && at > T0 + 30_000 {
+                s.apply(
+                    Event::SourceFailed {
+                        source,
+                        error: "connect failed: Connection refused (os error 111)".into(),
+                    },
+                    Timestamp(at),
+                );
+                continue;
+            }
+            let bad = n == 1 && at > T0 + 30_000;
+            let orders: &[(u16, Responder, u64)] = if bad {
+                &[
+                    (200, Responder::Upstream, 150),
+                    (502, Responder::Gateway, 150),
+                ]
+            } else {
+                &[(200, Responder::Upstream, 300)]
+            };
+            let mut deltas = vec![
+                route("GET", "orders", at, orders, if bad { 800.0 } else { 12.0 }),
+                route(
+                    "GET",
+                    "search",
+                    at,
+                    &[(200, Responder::Upstream, 150)],
+                    20.0,
+                ),
+            ];
+            for d in &mut deltas {
+                d.route = RouteKey::new(None, &d.route.route);
+            }
+            s.apply(
+                Event::SourceOk {
+                    source: source.clone(),
+                    stats: crate::model::source::SourceStats {
+                        detected: Some("haproxy".into()),
+                        ..Default::default()
+                    },
+                },
+                Timestamp(at),
+            );
+            s.apply(
+                Event::Traffic {
+                    source,
+                    batch: TrafficBatch {
+                        deltas,
+                        covers: Some((Timestamp(at - 15_000), Timestamp(at))),
+                        ..TrafficBatch::default()
+                    },
+                },
+                Timestamp(at),
+            );
+        }
+    }
+    (s, Timestamp(T0 + 60_000))
+}

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod event;
+pub mod feed;
 pub mod ranking;
 pub mod ring;
 pub mod route_stats;
@@ -12,8 +13,11 @@ pub mod window;
 
 pub use action::Action;
 pub use event::{Effect, Event};
+pub use feed::{Feed, Gateway};
 pub use state::{Store, StoreConfig};
 
+#[cfg(test)]
+mod feed_tests;
 #[cfg(test)]
 mod tests;
 

@@ -12,9 +12,10 @@ use super::window::{window_stats, WindowStats, CONFIDENT_REQUESTS};
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankedRow {
     pub key: RouteKey,
-    /// The source whose numbers the row shows (logs before metrics: they carry exact codes).
+    /// The feed whose numbers the row shows (logs before metrics: they carry exact codes): a
+    /// source's id, or a gateway's, whose instances are summed.
     pub primary: SourceId,
-    /// Every source that sees this route, primary first.
+    /// Every feed that sees this route, primary first.
     pub sources: Vec<SourceId>,
     pub stats: WindowStats,
     pub severity: f64,
@@ -54,18 +55,40 @@ pub fn severity_band(severity: f64) -> u32 {
 pub fn ranked_rows(store: &Store, now: Timestamp) -> Vec<RankedRow> {
     let window = store.config.window;
     let mut by_key: BTreeMap<RouteKey, Vec<(u8, usize, SourceId, WindowStats)>> = BTreeMap::new();
-    for (order, source) in store.sources.iter().enumerate() {
-        let Some(routes) = store.routes.get(&source.spec.id) else {
+    for (order, feed) in store.feeds.iter().enumerate() {
+        let prio = kind_priority(feed.kind);
+        if let [only] = feed.members[..] {
+            let source = &store.sources[only];
+            for (key, stats) in store.routes.get(&source.spec.id).into_iter().flatten() {
+                let w = window_stats(stats, source, now, window);
+                by_key
+                    .entry(key.clone())
+                    .or_default()
+                    .push((prio, order, feed.id.clone(), w));
+            }
             continue;
-        };
-        for (key, stats) in routes {
-            let w = window_stats(stats, source, now, window);
-            by_key.entry(key.clone()).or_default().push((
-                kind_priority(source.spec.kind),
-                order,
-                source.spec.id.clone(),
-                w,
-            ));
+        }
+        // A gateway's instances are summed per route.
+        let mut summed: BTreeMap<&RouteKey, WindowStats> = BTreeMap::new();
+        for source in feed.sources(store) {
+            let Some(routes) = store.routes.get(&source.spec.id) else {
+                continue;
+            };
+            for (key, stats) in routes {
+                let w = window_stats(stats, source, now, window);
+                match summed.get_mut(key) {
+                    Some(sum) => sum.merge(&w),
+                    None => {
+                        summed.insert(key, w);
+                    }
+                }
+            }
+        }
+        for (key, w) in summed {
+            by_key
+                .entry(key.clone())
+                .or_default()
+                .push((prio, order, feed.id.clone(), w));
         }
     }
     let mut rows: Vec<RankedRow> = by_key

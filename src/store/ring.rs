@@ -55,6 +55,24 @@ impl Bucket {
     }
 }
 
+impl Bucket {
+    fn add_bucket(&mut self, other: &Bucket) {
+        self.requests += other.requests;
+        for (a, b) in self.by_class.iter_mut().zip(other.by_class) {
+            *a += b;
+        }
+        self.rate_limited += other.rate_limited;
+        if let Some(h) = &other.latency {
+            match &mut self.latency {
+                Some(mine) => {
+                    mine.merge(h);
+                }
+                None => self.latency = Some(h.clone()),
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct BucketRing {
     resolution_ms: i64,
@@ -112,6 +130,28 @@ impl BucketRing {
         }
     }
 
+    /// Adds another ring's buckets (of the same resolution) into this one: the history of
+    /// several instances of one gateway, summed bucket by bucket.
+    pub fn merge(&mut self, other: &BucketRing) {
+        debug_assert_eq!(self.resolution_ms, other.resolution_ms);
+        for b in &other.buckets {
+            let pos = self.buckets.partition_point(|m| m.index < b.index);
+            if pos < self.buckets.len() && self.buckets[pos].index == b.index {
+                self.buckets[pos].add_bucket(b);
+            } else {
+                self.buckets.insert(pos, b.clone());
+            }
+        }
+        let newest = self.buckets.back().map_or(0, |b| b.index);
+        while self
+            .buckets
+            .front()
+            .is_some_and(|f| f.index <= newest - self.capacity as i64)
+        {
+            self.buckets.pop_front();
+        }
+    }
+
     /// Buckets whose time lies in `(from, to]`.
     pub fn range(&self, from: Timestamp, to: Timestamp) -> impl Iterator<Item = &Bucket> {
         let lo = self.index_of(from);
@@ -160,6 +200,23 @@ mod tests {
         // A delta too old for the ring is not kept.
         ring.add(&delta(1_000, 200, 1));
         assert_eq!(ring.len(), 1);
+    }
+
+    #[test]
+    fn merged_rings_add_bucket_by_bucket_within_capacity() {
+        let mut a = BucketRing::new(Duration::from_secs(1), Duration::from_secs(3));
+        let mut b = BucketRing::new(Duration::from_secs(1), Duration::from_secs(3));
+        a.add(&delta(1_000, 200, 5));
+        a.add(&delta(3_000, 502, 2));
+        b.add(&delta(3_500, 200, 4));
+        b.add(&delta(4_000, 429, 1));
+        a.merge(&b);
+        let got: Vec<(i64, u64, u64, u64)> = a
+            .range(Timestamp(0), Timestamp(10_000))
+            .map(|b| (b.index, b.requests, b.by_class[4], b.rate_limited))
+            .collect();
+        // Bucket 1 fell out of reach of the newest (4) with capacity 3.
+        assert_eq!(got, vec![(3, 6, 2, 0), (4, 1, 0, 1)]);
     }
 
     #[test]

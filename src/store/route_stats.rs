@@ -65,6 +65,43 @@ impl RouteStats {
         self.last_seen = self.last_seen.max(delta.at);
     }
 
+    /// Adds another instance's observations of the same route (a gateway's instances summed):
+    /// totals, history and latency add up; the highest saturation and the newest error lines
+    /// are kept.
+    pub fn merge(&mut self, other: &RouteStats) {
+        for (k, n) in &other.totals {
+            *self.totals.entry(*k).or_default() += n;
+        }
+        self.history.merge(&other.history);
+        if let Some(h) = &other.latency_total {
+            match &mut self.latency_total {
+                Some(mine) => {
+                    mine.merge(h);
+                }
+                None => self.latency_total = Some(h.clone()),
+            }
+        }
+        if let Some(theirs) = &other.saturation {
+            if self
+                .saturation
+                .as_ref()
+                .is_none_or(|mine| theirs.1.value > mine.1.value)
+            {
+                self.saturation = Some(theirs.clone());
+            }
+        }
+        let mut errors: Vec<ErrorSample> = self
+            .errors
+            .drain(..)
+            .chain(other.errors.iter().cloned())
+            .collect();
+        errors.sort_by_key(|e| e.at);
+        let skip = errors.len().saturating_sub(ERROR_SAMPLES);
+        self.errors = errors.into_iter().skip(skip).collect();
+        self.first_seen = self.first_seen.min(other.first_seen);
+        self.last_seen = self.last_seen.max(other.last_seen);
+    }
+
     pub fn total_requests(&self) -> u64 {
         self.totals.values().sum()
     }

@@ -10,6 +10,7 @@ use crate::model::traffic::TrafficBatch;
 
 use super::action::Action;
 use super::event::{Effect, Event};
+use super::feed::{Feed, Gateway};
 use super::ring::BucketRing;
 use super::route_stats::RouteStats;
 use super::source_state::{Health, SourceState};
@@ -63,6 +64,19 @@ impl FoldedRoutes {
     pub fn count(&self) -> u64 {
         self.hashes.len() as u64
     }
+
+    /// Distinct routes across several sources' folds (a gateway's instances), and whether the
+    /// count is a lower bound.
+    pub fn union(all: &[&FoldedRoutes]) -> (u64, bool) {
+        if let [one] = all {
+            return (one.count(), one.saturated);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for f in all {
+            seen.extend(f.hashes.iter().copied());
+        }
+        (seen.len() as u64, all.iter().any(|f| f.saturated))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -70,6 +84,11 @@ pub struct Store {
     pub config: StoreConfig,
     pub started_at: Timestamp,
     pub sources: Vec<SourceState>,
+    /// Scrape targets that are instances of one gateway.
+    pub gateways: Vec<Gateway>,
+    /// What rows show numbers for: each source alone, or a gateway's instances summed.
+    /// Derived from `sources` and `gateways`.
+    pub feeds: Vec<Feed>,
     /// Per source, per route. Observations of different sources are never added together.
     pub routes: HashMap<SourceId, HashMap<RouteKey, RouteStats>>,
     /// Distinct routes folded into "(other)" per source, beyond the cap.
@@ -87,10 +106,13 @@ pub struct Store {
 
 impl Store {
     pub fn new(config: StoreConfig, sources: Vec<SourceSpec>, started_at: Timestamp) -> Self {
+        let sources: Vec<SourceState> = sources.into_iter().map(SourceState::new).collect();
         Store {
             config,
             started_at,
-            sources: sources.into_iter().map(SourceState::new).collect(),
+            feeds: super::feed::feeds_of(&sources, &[]),
+            gateways: Vec::new(),
+            sources,
             routes: HashMap::new(),
             folded_routes: HashMap::new(),
             ui: UiState::default(),
@@ -99,6 +121,17 @@ impl Store {
             probe: super::probe_state::ProbeState::default(),
             generation: 0,
         }
+    }
+
+    /// Groups scrape targets into gateways: their numbers are summed per route from then on.
+    pub fn with_gateways(mut self, gateways: Vec<Gateway>) -> Self {
+        self.feeds = super::feed::feeds_of(&self.sources, &gateways);
+        self.gateways = gateways;
+        self
+    }
+
+    pub fn feed(&self, id: &SourceId) -> Option<&Feed> {
+        self.feeds.iter().find(|f| &f.id == id)
     }
 
     pub fn source(&self, id: &SourceId) -> Option<&SourceState> {

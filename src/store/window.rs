@@ -77,6 +77,21 @@ impl WindowStats {
     }
 }
 
+impl WindowStats {
+    /// [`WindowStats::add`] with the latency histograms merged too.
+    pub fn merge(&mut self, other: &WindowStats) {
+        self.add(other);
+        if let Some(h) = &other.latency {
+            match &mut self.latency {
+                Some(mine) => {
+                    mine.merge(h);
+                }
+                None => self.latency = Some(h.clone()),
+            }
+        }
+    }
+}
+
 pub fn window_stats(
     route: &RouteStats,
     source: &SourceState,
@@ -113,18 +128,31 @@ pub fn error_trend(
     window: Duration,
     columns: usize,
 ) -> Vec<Option<f64>> {
+    error_trend_of(&[route], now, window, columns)
+}
+
+/// [`error_trend`] of several instances' observations of one route, counts summed per column
+/// before the ratio is taken.
+pub fn error_trend_of(
+    routes: &[&RouteStats],
+    now: Timestamp,
+    window: Duration,
+    columns: usize,
+) -> Vec<Option<f64>> {
     let columns = columns.max(1);
     let mut errors = vec![0u64; columns];
     let mut requests = vec![0u64; columns];
-    let res = route.history.resolution_ms();
-    let hi = now.millis().div_euclid(res);
-    let span = (window.as_millis() as i64 / res).max(1);
-    let lo = hi - span;
-    for b in route.history.range(now.minus(window), now) {
-        let offset = (b.index - lo - 1).clamp(0, span - 1);
-        let col = ((offset * columns as i64 / span) as usize).min(columns - 1);
-        errors[col] += b.errors();
-        requests[col] += b.requests;
+    for route in routes {
+        let res = route.history.resolution_ms();
+        let hi = now.millis().div_euclid(res);
+        let span = (window.as_millis() as i64 / res).max(1);
+        let lo = hi - span;
+        for b in route.history.range(now.minus(window), now) {
+            let offset = (b.index - lo - 1).clamp(0, span - 1);
+            let col = ((offset * columns as i64 / span) as usize).min(columns - 1);
+            errors[col] += b.errors();
+            requests[col] += b.requests;
+        }
     }
     errors
         .iter()

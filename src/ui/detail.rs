@@ -5,10 +5,61 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
+use crate::store::source_state::Health;
 use crate::view::detail::RouteDetailView;
 use crate::view::format;
+use crate::view::instances::InstanceDetail;
+use crate::view::routes::Severity;
 
 use super::theme::{Role, Theme};
+
+/// A header and one line per gateway instance: health, rate, 5xx and 4xx ratios, p99; a failing
+/// instance's reason on the line below it.
+fn instance_lines<'a>(instances: &'a [InstanceDetail], t: &Theme) -> Vec<Line<'a>> {
+    if instances.is_empty() {
+        return Vec::new();
+    }
+    let width = instances
+        .iter()
+        .map(|i| i.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 24);
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "    {:<width$} {:>7} {:>6} {:>6} {:>6}",
+            "instance", "req/s", "5xx", "4xx", "p99"
+        ),
+        t.style(Role::Muted),
+    ))];
+    for i in instances {
+        let (sym, role) = match i.health {
+            Health::Healthy => ("●", Role::Ok),
+            Health::Pending => ("○", Role::Muted),
+            Health::Failing => ("✗", Role::Crit),
+        };
+        let r5 = match i.severity_5xx {
+            Severity::Crit => Role::Crit,
+            Severity::Warn => Role::Warn,
+            Severity::Ok => Role::Text,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {sym} "), t.style(role)),
+            Span::raw(format!("{:<width$} ", format::fit(&i.name, width))),
+            Span::raw(format!("{:>7} ", i.rate)),
+            Span::styled(format!("{:>6} ", i.r5xx), t.style(r5)),
+            Span::raw(format!("{:>6} ", i.r4xx)),
+            Span::raw(format!("{:>6}", i.p99.as_deref().unwrap_or("—"))),
+        ]));
+        if let Some(note) = &i.note {
+            lines.push(Line::from(Span::styled(
+                format!("      {note}"),
+                t.style(role),
+            )));
+        }
+    }
+    lines
+}
 
 pub struct Detail<'a> {
     pub view: Option<&'a RouteDetailView>,
@@ -76,6 +127,13 @@ impl Widget for Detail<'_> {
                 lines.push(Line::from(Span::styled(
                     format!(" {n}"),
                     t.style(Role::Muted),
+                )));
+            }
+            lines.extend(instance_lines(&s.instances, t));
+            if let Some(d) = &s.instance_disagreement {
+                lines.push(Line::from(Span::styled(
+                    format!(" ⚠ {d}"),
+                    t.style(Role::Warn),
                 )));
             }
         }

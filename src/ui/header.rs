@@ -58,19 +58,25 @@ impl Widget for Header<'_> {
             }
         }
         for s in &v.sources {
+            // A gateway with some instances down still has numbers: half a dot, and which one.
+            let partly_down = s
+                .instances
+                .is_some_and(|i| i.up < i.total && s.health != Health::Failing);
             let (sym, role) = match s.health {
+                _ if partly_down => ("◐", Role::Warn),
                 Health::Healthy => ("●", Role::Ok),
                 Health::Pending => ("○", Role::Muted),
                 Health::Failing => ("✗", Role::Crit),
             };
             top.push(Span::styled(format!(" {sym}"), t.style(role)));
-            top.push(Span::styled(
-                format!("{} ", s.kind.label()),
-                t.style(Role::Muted),
-            ));
-            if s.health == Health::Failing {
+            let label = match s.instances {
+                Some(i) => format!("{} {}/{} up ", s.name, i.up, i.total),
+                None => format!("{} ", s.kind.label()),
+            };
+            top.push(Span::styled(label, t.style(Role::Muted)));
+            if s.health == Health::Failing || partly_down {
                 let why = s.detail.as_deref().unwrap_or("failing");
-                top.push(Span::styled(format::fit(why, 40), t.style(Role::Crit)));
+                top.push(Span::styled(format::fit(why, 40), t.style(role)));
             } else if let Some(b) = &s.backfill {
                 top.push(Span::styled(format!("{b} "), t.style(Role::Warn)));
             }

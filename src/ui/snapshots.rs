@@ -3,7 +3,7 @@
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use crate::store::fixture::incident_store;
+use crate::store::fixture::{gateway_store, incident_store};
 use crate::store::{Action, Event};
 use crate::view::DashboardView;
 
@@ -26,7 +26,24 @@ fn render_with(
     with_runbooks: bool,
     prepare: impl FnOnce(&mut crate::store::Store, crate::model::time::Timestamp),
 ) -> String {
-    let (mut store, now) = incident_store();
+    render_store(
+        incident_store(),
+        width,
+        height,
+        theme,
+        with_runbooks,
+        prepare,
+    )
+}
+
+fn render_store(
+    (mut store, now): (crate::store::Store, crate::model::time::Timestamp),
+    width: u16,
+    height: u16,
+    theme: &Theme,
+    with_runbooks: bool,
+    prepare: impl FnOnce(&mut crate::store::Store, crate::model::time::Timestamp),
+) -> String {
     prepare(&mut store, now);
     let keys = Keymap::load(None).unwrap().hints();
     let loaded = crate::runbook::load::shipped();
@@ -154,4 +171,22 @@ fn runbook_cycles_through_the_routes_error_codes() {
     });
     assert!(screen.contains("runbook · 429"), "{screen}");
     assert!(!screen.contains("←/→"), "{screen}");
+}
+
+#[test]
+fn gateway_instances_in_the_detail_80x24() {
+    let theme = Theme::shipped("default", false).unwrap();
+    let screen = render_store(gateway_store(), 80, 24, &theme, false, |_, _| {});
+    assert!(screen.contains("gateway:edge 2/3 up"), "{screen}");
+    assert!(screen.contains("10.0.0.2:8405"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn gateway_instances_in_the_detail_160x48() {
+    let theme = Theme::shipped("default", false).unwrap();
+    let screen = render_store(gateway_store(), 160, 48, &theme, false, |_, _| {});
+    assert!(screen.contains("instances disagree"), "{screen}");
+    assert!(screen.contains("failing: connect failed"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

@@ -1,5 +1,5 @@
-//! The selected route in detail: per-source numbers side by side, per-status counts, latency,
-//! rate-limit saturation and recent error lines.
+//! The selected route in detail: per-source numbers side by side (a gateway's instances summed,
+//! then each instance), per-status counts, latency, rate-limit saturation and recent error lines.
 
 use crate::model::route::RouteKey;
 use crate::model::status::{Responder, Status};
@@ -7,7 +7,6 @@ use crate::model::time::Timestamp;
 use crate::model::traffic::StatusDetail;
 use crate::sanitize::sanitize;
 use crate::store::ranking::RankedRow;
-use crate::store::window::window_stats;
 use crate::store::Store;
 
 use super::format;
@@ -32,6 +31,10 @@ pub struct SourceDetail {
     pub latency: Option<[String; 3]>,
     pub saturation: Option<String>,
     pub notes: Vec<String>,
+    /// A gateway's instances for this route (empty for a lone source).
+    pub instances: Vec<super::instances::InstanceDetail>,
+    /// The instance that stands out of the others on 5xx, when one does.
+    pub instance_disagreement: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,14 +50,15 @@ pub fn build(store: &Store, row: &RankedRow, now: Timestamp) -> RouteDetailView 
         .sources
         .iter()
         .filter_map(|id| {
-            let source = store.source(id)?;
-            let stats = store.routes.get(id)?.get(&row.key)?;
-            let w = window_stats(stats, source, now, store.config.window);
+            let feed = store.feed(id)?;
+            let stats = feed.route_stats(store, &row.key)?;
+            let w = feed.window(store, &row.key, now)?;
+            let status_detail = feed.status_detail(store);
             let mut statuses: Vec<StatusCell> = Vec::new();
             for (&(status, responder), &n) in &stats.totals {
                 let label = match status {
                     Status::Code(c) => c.to_string(),
-                    Status::Class(c) if source.status_detail == StatusDetail::ClassOnly => {
+                    Status::Class(c) if status_detail == StatusDetail::ClassOnly => {
                         c.label().to_string()
                     }
                     Status::Class(c) => format!("{}?", c.label()),
@@ -86,13 +90,13 @@ pub fn build(store: &Store, row: &RankedRow, now: Timestamp) -> RouteDetailView 
                 .as_ref()
                 .map(|(_, s)| format!("{:.0}% ({})", s.value * 100.0, sanitize(&s.signal)));
             let mut notes = Vec::new();
-            if source.status_detail == StatusDetail::ClassOnly {
+            if status_detail == StatusDetail::ClassOnly {
                 notes.push("class only: this source reports 1xx–5xx, not exact codes".into());
             }
-            if source.status_detail == StatusDetail::TotalsOnly {
+            if status_detail == StatusDetail::TotalsOnly {
                 notes.push("totals only: this source reports request counts, no statuses".into());
             }
-            if source.gateway_only {
+            if feed.gateway_only(store) {
                 notes.push("no route label: gateway-level numbers; use logs for routes".into());
             }
             if statuses.iter().any(|c| c.label.ends_with('?')) {
@@ -100,8 +104,13 @@ pub fn build(store: &Store, row: &RankedRow, now: Timestamp) -> RouteDetailView 
                     "5xx? = server errors whose exact code the source does not export".into(),
                 );
             }
+            let mut source = sanitize(id.as_str()).into_owned();
+            if feed.is_gateway {
+                let up = feed.instances_up(store);
+                source = format!("{source} · {}/{} up", up.up, up.total);
+            }
             Some(SourceDetail {
-                source: sanitize(id.as_str()).into_owned(),
+                source,
                 tag: super::routes::source_tag(store, id),
                 rate: format::rate(w.rate_per_s),
                 window_requests: w.requests,
@@ -110,6 +119,8 @@ pub fn build(store: &Store, row: &RankedRow, now: Timestamp) -> RouteDetailView 
                 latency,
                 saturation,
                 notes,
+                instances: super::instances::build(store, feed, &row.key, now),
+                instance_disagreement: super::instances::disagreement(store, feed, &row.key, now),
             })
         })
         .collect::<Vec<_>>();
@@ -127,13 +138,7 @@ fn disagreement(store: &Store, row: &RankedRow, now: Timestamp) -> Option<String
         .sources
         .iter()
         .filter_map(|id| {
-            let source = store.source(id)?;
-            let w = window_stats(
-                store.routes.get(id)?.get(&row.key)?,
-                source,
-                now,
-                store.config.window,
-            );
+            let w = store.feed(id)?.window(store, &row.key, now)?;
             let r = w.ratio_5xx();
             r.is_confident().then(|| {
                 (
@@ -143,6 +148,12 @@ fn disagreement(store: &Store, row: &RankedRow, now: Timestamp) -> Option<String
             })
         })
         .collect();
+    spread("sources disagree", &ratios)
+}
+
+/// `what: 5xx HIGH x% vs LOW y%` when the highest and lowest 5xx ratios are more than two
+/// points apart.
+pub(super) fn spread(what: &str, ratios: &[(String, f64)]) -> Option<String> {
     let (lo, hi) = ratios.iter().fold(
         (None::<&(String, f64)>, None::<&(String, f64)>),
         |(lo, hi), r| {
@@ -155,7 +166,7 @@ fn disagreement(store: &Store, row: &RankedRow, now: Timestamp) -> Option<String
     let (lo, hi) = (lo?, hi?);
     (hi.1 - lo.1 > 0.02).then(|| {
         format!(
-            "sources disagree: 5xx {} {:.1}% vs {} {:.1}%",
+            "{what}: 5xx {} {:.1}% vs {} {:.1}%",
             hi.0,
             hi.1 * 100.0,
             lo.0,
@@ -169,7 +180,8 @@ fn recent_errors(store: &Store, row: &RankedRow) -> Vec<String> {
     let mut lines: Vec<(Timestamp, String)> = row
         .sources
         .iter()
-        .filter_map(|id| store.routes.get(id)?.get(key))
+        .filter_map(|id| store.feed(id))
+        .flat_map(|f| f.route_members(store, key).map(|(_, s)| s))
         .flat_map(|s| {
             s.errors
                 .iter()

@@ -25,6 +25,8 @@ pub struct SourceBadge {
     pub detail: Option<String>,
     /// While a log is read from the start: how far, e.g. `backfill 42%`.
     pub backfill: Option<String>,
+    /// For a gateway: how many of its instances are up (the badge says `2/3 up`).
+    pub instances: Option<crate::store::feed::InstancesUp>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -71,16 +73,28 @@ pub fn backfill(s: &SourceState) -> Option<String> {
     })
 }
 
+/// A feed's totals over the window, all routes summed: one source's, or a gateway's instances'.
+pub fn feed_window(store: &Store, feed: &crate::store::Feed, now: Timestamp) -> WindowStats {
+    let mut out = WindowStats::default();
+    for &i in &feed.members {
+        out.add(&source_window(store, i, now));
+    }
+    out
+}
+
 pub fn build(store: &Store, now: Timestamp) -> HeaderView {
-    let totals: Vec<WindowStats> = (0..store.sources.len())
-        .map(|i| source_window(store, i, now))
+    let totals: Vec<WindowStats> = store
+        .feeds
+        .iter()
+        .map(|f| feed_window(store, f, now))
         .collect();
-    // The headline is the busiest source, so that two sources seeing the same traffic are not
-    // added up; each source's own rate is on its badge.
+    // The headline is the busiest feed, so that two sources seeing the same traffic are not
+    // added up (a gateway's instances are: they see different requests); each feed's own rate
+    // is on its badge.
     let headline = totals
         .iter()
         .enumerate()
-        .filter(|(i, _)| store.sources[*i].spec.kind != SourceKind::Check)
+        .filter(|(i, _)| store.feeds[*i].kind != SourceKind::Check)
         .max_by(|a, b| a.1.requests.cmp(&b.1.requests).then(b.0.cmp(&a.0)))
         .map(|(i, _)| i);
     let stats = headline.map(|i| totals[i].clone()).unwrap_or_default();
@@ -98,19 +112,29 @@ pub fn build(store: &Store, now: Timestamp) -> HeaderView {
     })
     .collect();
     let sources = store
-        .sources
+        .feeds
         .iter()
         .zip(&totals)
-        .map(|(s, w)| SourceBadge {
-            name: sanitize(s.spec.id.as_str()).into_owned(),
-            kind: s.spec.kind,
-            health: s.health,
-            detail: match s.health {
-                Health::Failing => s.last_error.clone(),
-                Health::Pending => None,
-                Health::Healthy => Some(format::rate(w.rate_per_s)),
-            },
-            backfill: backfill(s),
+        .map(|(f, w)| {
+            let health = f.health(store);
+            let failing = f.sources(store).find(|s| s.health == Health::Failing);
+            SourceBadge {
+                name: sanitize(f.id.as_str()).into_owned(),
+                kind: f.kind,
+                health,
+                detail: match (health, failing) {
+                    (Health::Pending, _) => None,
+                    (Health::Failing, Some(s)) if !f.is_gateway => s.last_error.clone(),
+                    (_, Some(s)) => Some(format!(
+                        "{}: {}",
+                        sanitize(s.spec.id.as_str()),
+                        s.last_error.as_deref().unwrap_or("failing")
+                    )),
+                    (_, None) => Some(format::rate(w.rate_per_s)),
+                },
+                instances: f.is_gateway.then(|| f.instances_up(store)),
+                backfill: f.sources(store).find_map(backfill),
+            }
         })
         .collect();
     let reading = store.sources.iter().find_map(backfill);
@@ -135,7 +159,7 @@ pub fn build(store: &Store, now: Timestamp) -> HeaderView {
     };
     HeaderView {
         demo: store.demo.clone(),
-        headline_source: headline.map(|i| sanitize(store.sources[i].spec.id.as_str()).into_owned()),
+        headline_source: headline.map(|i| sanitize(store.feeds[i].id.as_str()).into_owned()),
         rate: format::rate(stats.rate_per_s),
         requests: stats.requests,
         window: format::duration(store.config.window),

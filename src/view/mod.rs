@@ -4,11 +4,15 @@ pub mod dashboard;
 pub mod detail;
 pub mod format;
 pub mod header;
+pub mod instances;
 pub mod layout;
 pub mod probe;
 pub mod routes;
 pub mod runbook;
 pub mod snapshot;
 pub mod snapshot_text;
+
+#[cfg(test)]
+mod gateway_tests;
 
 pub use dashboard::{DashboardView, KeyHint, ViewContext};

@@ -5,7 +5,7 @@ use crate::model::time::Timestamp;
 use crate::model::traffic::StatusDetail;
 use crate::sanitize::sanitize;
 use crate::store::ranking::RankedRow;
-use crate::store::window::{error_trend, Ratio};
+use crate::store::window::{error_trend_of, Ratio};
 use crate::store::Store;
 
 use super::format;
@@ -52,26 +52,32 @@ pub fn ratio_severity(r: Ratio, warn: f64, crit: f64) -> Severity {
     }
 }
 
-/// `L`/`M`/`Q` by kind, with the source's number among its kind when there are several.
+/// `L`/`M`/`Q` by kind (`G` for a gateway's summed instances), with the feed's number among
+/// its kind when there are several.
 pub fn source_tag(store: &Store, id: &crate::model::source::SourceId) -> String {
-    let Some(pos) = store.sources.iter().position(|s| &s.spec.id == id) else {
+    let Some(pos) = store.feeds.iter().position(|f| &f.id == id) else {
         return "?".into();
     };
-    let kind = store.sources[pos].spec.kind;
-    let letter = match kind {
-        SourceKind::Log => 'L',
-        SourceKind::Scrape => 'M',
-        SourceKind::Promql => 'Q',
-        SourceKind::Check => 'C',
+    let letter = |f: &crate::store::Feed| {
+        if f.is_gateway {
+            return 'G';
+        }
+        match f.kind {
+            SourceKind::Log => 'L',
+            SourceKind::Scrape => 'M',
+            SourceKind::Promql => 'Q',
+            SourceKind::Check => 'C',
+        }
     };
-    let same: Vec<usize> = (0..store.sources.len())
-        .filter(|&i| store.sources[i].spec.kind == kind)
+    let mine = letter(&store.feeds[pos]);
+    let same: Vec<usize> = (0..store.feeds.len())
+        .filter(|&i| letter(&store.feeds[i]) == mine)
         .collect();
     if same.len() > 1 {
         let n = same.iter().position(|&i| i == pos).unwrap_or(0) + 1;
-        format!("{letter}{n}")
+        format!("{mine}{n}")
     } else {
-        letter.to_string()
+        mine.to_string()
     }
 }
 
@@ -85,20 +91,20 @@ pub fn build(
     let rows: Vec<RouteRow> = ranked
         .iter()
         .map(|r| {
-            let class_only = store
-                .source(&r.primary)
-                .is_some_and(|s| s.status_detail == StatusDetail::ClassOnly);
-            let trend = store
-                .routes
-                .get(&r.primary)
-                .and_then(|m| m.get(&r.key))
-                .map(|stats| error_trend(stats, now, store.config.window, trend_width))
+            let feed = store.feed(&r.primary);
+            let class_only =
+                feed.is_some_and(|f| f.status_detail(store) == StatusDetail::ClassOnly);
+            let trend = feed
+                .map(|f| {
+                    let members: Vec<_> = f.route_members(store, &r.key).map(|(_, s)| s).collect();
+                    error_trend_of(&members, now, store.config.window, trend_width)
+                })
                 .unwrap_or_default();
             let mut route = sanitize(&r.key.to_string()).into_owned();
             if r.key.is_other() {
-                if let Some(f) = store.folded_routes.get(&r.primary) {
-                    let more = if f.saturated { "+" } else { "" };
-                    route = format!("(other: {}{more} routes)", f.count());
+                if let Some((count, saturated)) = feed.and_then(|f| f.folded_routes(store)) {
+                    let more = if saturated { "+" } else { "" };
+                    route = format!("(other: {count}{more} routes)");
                 }
             }
             RouteRow {

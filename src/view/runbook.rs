@@ -15,7 +15,6 @@ use crate::runbook::{
 use crate::sanitize::sanitize;
 use crate::store::ranking::RankedRow;
 use crate::store::ring::class_slot;
-use crate::store::window::window_stats;
 use crate::store::Store;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -33,21 +32,22 @@ pub fn evidence_input(
     status: Status,
     now: Timestamp,
 ) -> EvidenceInput {
-    let source = store.source(&row.primary);
-    let routes = store.routes.get(&row.primary);
-    let stats = routes.and_then(|m| m.get(&row.key));
+    let feed = store.feed(&row.primary);
+    let stats = feed.and_then(|f| f.route_stats(store, &row.key));
     let mut input = EvidenceInput {
         now: Some(now),
         route: Some(sanitize(&row.key.to_string()).into_owned()),
         window: Some(store.config.window),
         ..EvidenceInput::default()
     };
-    if let Some(src) = source {
-        if src.spec.kind == crate::model::source::SourceKind::Scrape {
-            input.preset = src.stats.detected.clone();
+    if let Some(f) = feed {
+        if f.kind == crate::model::source::SourceKind::Scrape {
+            input.preset = f.sources(store).find_map(|s| s.stats.detected.clone());
         }
     }
-    let Some(stats) = stats else { return input };
+    let (Some(feed), Some(stats)) = (feed, stats) else {
+        return input;
+    };
     // Per-status counts are kept since start; say so through `window: None`.
     input.window = None;
     input.requests = Some(stats.total_requests());
@@ -76,29 +76,36 @@ pub fn evidence_input(
             }
         })
         .collect();
-    if let Some(map) = routes {
-        let mut others: Vec<RouteHits> = map
-            .iter()
-            .filter(|(k, _)| *k != &row.key)
-            .filter_map(|(k, s)| {
-                let n: u64 = s
-                    .totals
-                    .iter()
-                    .filter(|((st, _), _)| *st == status)
-                    .map(|(_, n)| n)
-                    .sum();
-                (n > 0).then(|| RouteHits {
-                    route: sanitize(&k.to_string()).into_owned(),
-                    count: n,
-                })
-            })
-            .collect();
-        others.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.route.cmp(&b.route)));
-        others.truncate(5);
-        input.other_routes = Some(others);
+    // The same status on the feed's other routes, summed over a gateway's instances.
+    let mut hits: std::collections::BTreeMap<&crate::model::route::RouteKey, u64> =
+        std::collections::BTreeMap::new();
+    for src in feed.sources(store) {
+        let Some(map) = store.routes.get(&src.spec.id) else {
+            continue;
+        };
+        for (k, s) in map.iter().filter(|(k, _)| *k != &row.key) {
+            let n: u64 = s
+                .totals
+                .iter()
+                .filter(|((st, _), _)| *st == status)
+                .map(|(_, n)| n)
+                .sum();
+            if n > 0 {
+                *hits.entry(k).or_default() += n;
+            }
+        }
     }
-    if let Some(src) = source {
-        let w = window_stats(stats, src, now, window);
+    let mut others: Vec<RouteHits> = hits
+        .into_iter()
+        .map(|(k, count)| RouteHits {
+            route: sanitize(&k.to_string()).into_owned(),
+            count,
+        })
+        .collect();
+    others.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.route.cmp(&b.route)));
+    others.truncate(5);
+    input.other_routes = Some(others);
+    if let Some(w) = feed.window_over(store, &row.key, now, window) {
         input.latency_p99_ms = w.latency.as_ref().and_then(|h| h.quantile(0.99));
     }
     input.rate_limit = stats.saturation.as_ref().map(|(_, s)| Saturation {
@@ -139,8 +146,11 @@ pub fn build(
     catalog: &Catalog,
     base_url: Option<&str>,
 ) -> RunbookPaneView {
-    let stats = store.routes.get(&row.primary).and_then(|m| m.get(&row.key));
+    let stats = store
+        .feed(&row.primary)
+        .and_then(|f| f.route_stats(store, &row.key));
     let counts: Vec<StatusCount> = stats
+        .as_ref()
         .map(|s| {
             s.totals
                 .iter()
@@ -198,7 +208,7 @@ pub fn build(
         route: Some(row.key.route.to_string()).filter(|r| r.starts_with('/')),
         method: row.key.method.as_ref().map(|m| m.to_string()),
         base_url: base_url.map(str::to_string),
-        request_id: stats.and_then(|s| {
+        request_id: stats.as_ref().and_then(|s| {
             s.errors
                 .iter()
                 .rev()

@@ -93,6 +93,20 @@ pub fn text(s: &Snapshot) -> String {
             pct(r.ratio_429, r.requests),
             format::millis(r.latency_ms.p99)
         );
+        for i in r.instances.iter().flatten() {
+            let name = format!("  └ {} [{}]", i.source, i.state);
+            let _ = writeln!(
+                out,
+                "{:<63} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8}",
+                format::fit(&name, 63),
+                i.requests,
+                format::rate(i.rate_per_s),
+                pct(i.ratio_4xx, i.requests),
+                pct(i.ratio_5xx, i.requests),
+                pct(i.ratio_429, i.requests),
+                format::millis(i.latency_ms.p99)
+            );
+        }
     }
     out
 }
@@ -142,6 +156,20 @@ pub fn markdown(s: &Snapshot) -> String {
             pct(r.ratio_429, r.requests),
             format::millis(r.latency_ms.p99)
         );
+        for i in r.instances.iter().flatten() {
+            let _ = writeln!(
+                out,
+                "| └ | `{}` ({}) | {} | {} | {} | {} | {} | {} |",
+                md_cell(&i.source),
+                i.state,
+                i.requests,
+                format::rate(i.rate_per_s),
+                pct(i.ratio_4xx, i.requests),
+                pct(i.ratio_5xx, i.requests),
+                pct(i.ratio_429, i.requests),
+                format::millis(i.latency_ms.p99)
+            );
+        }
     }
     out
 }

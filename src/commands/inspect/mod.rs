@@ -107,8 +107,7 @@ async fn fetch(source: &str, timeout: Duration) -> anyhow::Result<(Vec<u8>, Opti
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|ct| ct.contains("openmetrics"))
-            .and_then(|om| om.then_some(true));
+            .and_then(crate::parse::exposition::format_from_content_type);
         let body = resp
             .bytes()
             .await

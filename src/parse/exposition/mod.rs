@@ -38,8 +38,8 @@
 //!
 //! # Format and strictness
 //! [`ParseOptions::openmetrics`] `None` detects the format: OpenMetrics when the body's last
-//! line is `# EOF`, else Prometheus 0.0.4 (a scraper that knows the Content-Type should say
-//! so). Both formats accept CRLF line ends and a body without a final newline, `NaN`,
+//! line is `# EOF`, else Prometheus 0.0.4 (a scraper that knows the Content-Type says so,
+//! through [`format_from_content_type`]). Both formats accept CRLF line ends and a body without a final newline, `NaN`,
 //! `±Inf`, timestamps, exemplars (skipped) and escapes `\\`, `\"`, `\n` in label values.
 //! OpenMetrics input is held to the OpenMetrics 1.0 rules: single spaces, `# EOF` last, no
 //! blank lines or free comments, metadata once and before samples, families and metrics
@@ -51,6 +51,7 @@
 
 mod chars;
 mod comment;
+mod content_type;
 mod driver;
 mod families;
 mod label_set;
@@ -61,6 +62,7 @@ mod openmetrics;
 
 use std::borrow::Cow;
 
+pub use content_type::format_from_content_type;
 pub use driver::parse;
 pub use labels::{unescape_label_value, Labels};
 pub use number::parse_value;
