@@ -153,11 +153,21 @@ pub struct SaturationRule<'a> {
     pub covered_secs: f64,
 }
 
+/// A share clamped to 0..=1, never `-0` (an empty float sum is `-0.0`, which would show as
+/// "-0%") and never NaN.
+fn unit(v: f64) -> f64 {
+    if v > 0.0 {
+        v.min(1.0)
+    } else {
+        0.0
+    }
+}
+
 pub fn saturation(acc: &RouteAcc, rule: &SaturationRule<'_>) -> Option<Saturation> {
     let requests = acc.responses();
     let share = |part: f64, whole: f64, signal: String| {
         (whole > 0.0).then(|| Saturation {
-            value: (part / whole).clamp(0.0, 1.0),
+            value: unit(part / whole),
             signal: Arc::from(signal),
         })
     };
@@ -176,7 +186,7 @@ pub fn saturation(acc: &RouteAcc, rule: &SaturationRule<'_>) -> Option<Saturatio
         if rule.covered_secs > 0.0 {
             let rps = requests / rule.covered_secs;
             return Some(Saturation {
-                value: (rps / limit).clamp(0.0, 1.0),
+                value: unit(rps / limit),
                 signal: Arc::from(format!("observed rate vs configured limit {limit} rps")),
             });
         }
@@ -269,6 +279,19 @@ mod tests {
             statuses: statuses.to_vec(),
             ..RouteAcc::default()
         }
+    }
+
+    #[test]
+    fn no_rate_limited_requests_is_a_plain_zero_not_minus_zero() {
+        let a = acc(&[(Status::Code(200), Responder::Upstream, 70.0)]);
+        let rule = SaturationRule {
+            signal: &RateLimitSignal::GatewayStatusShare(vec![429]),
+            limit_rps: None,
+            covered_secs: 10.0,
+        };
+        let s = saturation(&a, &rule).expect("a share");
+        assert!(s.value.is_sign_positive(), "{}", s.value);
+        assert_eq!(format!("{:.0}%", s.value * 100.0), "0%");
     }
 
     #[test]
