@@ -14,58 +14,46 @@ fn gatewatch() -> Command {
     c
 }
 
-#[test]
-fn gateway_targets_errors_name_file_line_column_and_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gw.toml");
-    std::fs::write(
-        &path,
-        "[[scrape]]\npreset = \"haproxy\"\ntargets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n",
-    )
-    .unwrap();
+/// Writes `text` as a config file and runs `gatewatch config check` on it: the exit code,
+/// standard error, and the file's path (which the errors name).
+fn config_check(dir: &std::path::Path, text: &str) -> (Option<i32>, String, std::path::PathBuf) {
+    let path = dir.join("gw.toml");
+    std::fs::write(&path, text).unwrap();
     let out = gatewatch()
         .args(["config", "check"])
         .arg(&path)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), err, path)
+}
+
+#[test]
+fn gateway_targets_errors_name_file_line_column_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err, path) = config_check(
+        dir.path(),
+        "[[scrape]]\npreset = \"haproxy\"\ntargets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n",
+    );
+    assert_eq!(code, Some(2));
     let want = format!(
         "{}:3:11: key `scrape[0].targets`: `targets` needs `gateway = \"NAME\"`",
         path.display()
     );
     assert!(err.contains(&want), "{err}");
 
-    std::fs::write(
-        &path,
+    let (code, err, _) = config_check(
+        dir.path(),
         "[[scrape]]\ngateway = \"edge\"\npreset = \"haproxy\"\ntargets = [\"http://10.0.0.1:8405/metrics\", \"http://10.0.0.2:8405/metrics\"]\n",
-    )
-    .unwrap();
-    let out = gatewatch()
-        .args(["config", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(code, Some(0), "{err}");
 }
 
 #[test]
 fn bad_config_names_file_line_column_and_key() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gw.toml");
-    std::fs::write(&path, "[dashboard]\nwindow = \"1m\"\n\n[[scrape]]\nurl = \"http://127.0.0.1:9/metrics\"\ninterval = \"5 parsecs\"\n").unwrap();
-    let out = gatewatch()
-        .args(["config", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err, path) = config_check(dir.path(), "[dashboard]\nwindow = \"1m\"\n\n[[scrape]]\nurl = \"http://127.0.0.1:9/metrics\"\ninterval = \"5 parsecs\"\n");
+    assert_eq!(code, Some(2));
     let want = format!(
         "{}:6:12: key `scrape[0].interval`: invalid duration",
         path.display()
@@ -87,19 +75,11 @@ fn bad_config_names_file_line_column_and_key() {
 #[test]
 fn unknown_key_is_reported_with_its_table() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gw.toml");
-    std::fs::write(
-        &path,
+    let (code, err, _) = config_check(
+        dir.path(),
         "[[log]]\npath = \"/var/log/nginx/access.log\"\nfromat = \"combined\"\n",
-    )
-    .unwrap();
-    let out = gatewatch()
-        .args(["config", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
+    assert_eq!(code, Some(2));
     assert!(
         err.contains(":3:1: key `log[0].fromat`: unknown field `fromat`"),
         "{err}"
@@ -209,4 +189,19 @@ fn config_check_reports_bad_team_runbooks_with_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.md:3:"), "{err}");
+}
+
+#[test]
+fn a_log_format_without_status_is_refused_with_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err, path) = config_check(
+        dir.path(),
+        "[[log]]\npath = \"/var/log/nginx/access.log\"\nlog_format = '$remote_addr \"$request\"'\n",
+    );
+    assert_eq!(code, Some(2));
+    let want = format!(
+        "{}:3:14: key `log[0].log_format`: log_format: log_format has no $status variable",
+        path.display()
+    );
+    assert!(err.contains(&want), "{err}");
 }
