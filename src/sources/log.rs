@@ -17,6 +17,11 @@ use super::clock::now;
 use super::plan::LogPlan;
 use super::tail::{spawn_tail, TailEvent, TailSpec};
 
+/// Chunks in flight from the tailer (each up to the reader's 256 KiB). During a backfill the
+/// reader is always ahead, so this queue stays full: a few chunks keep it busy, more only
+/// cost memory.
+const TAIL_QUEUE: usize = 4;
+
 /// Lines are batched for at most this long before they are sent on.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 
@@ -36,9 +41,12 @@ pub fn format_choice(name: &str) -> Result<FormatChoice, String> {
         .ok_or_else(|| format!("log format {name:?} needs a definition in the config"))
 }
 
-pub async fn run(plan: LogPlan, tx: mpsc::Sender<Event>) {
+/// `history`: how far back from the present the store keeps per-bucket history (its
+/// retention); older lines are counted in coarse buckets.
+pub async fn run(plan: LogPlan, history: Duration, tx: mpsc::Sender<Event>) {
     let id = plan.spec.id.clone();
-    let result = tokio::task::spawn_blocking(move || consume(plan, &tx).map_err(|e| (tx, e))).await;
+    let result =
+        tokio::task::spawn_blocking(move || consume(plan, history, &tx).map_err(|e| (tx, e))).await;
     if let Ok(Err((tx, error))) = result {
         let _ = tx.send(Event::SourceFailed { source: id, error }).await;
     }
@@ -48,13 +56,14 @@ fn send(tx: &mpsc::Sender<Event>, ev: Event) -> bool {
     tx.blocking_send(ev).is_ok()
 }
 
-fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
+fn consume(plan: LogPlan, history: Duration, tx: &mpsc::Sender<Event>) -> Result<(), String> {
     let id: SourceId = plan.spec.id.clone();
     let choice = format_choice(&plan.format)?;
     let templates =
         RouteTemplates::new(&plan.patterns).map_err(|e| format!("route pattern: {e}"))?;
     let mut agg = LogAggregator::new(choice, templates, AggregateOptions::default());
-    let (stx, srx) = sync_channel(64);
+    agg.keep_fine_buckets_for(history);
+    let (stx, srx) = sync_channel(TAIL_QUEUE);
     let mut spec = TailSpec::new(plan.path.clone());
     spec.from_start = plan.from_start;
     let _tail = spawn_tail(spec, stx).map_err(|e| format!("cannot follow {}: {e}", plan.path))?;
@@ -82,10 +91,15 @@ fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
         match next {
             Ok(TailEvent::Lines { data, .. }) => {
                 let at = now();
-                for line in data.split(|&b| b == b'\n') {
-                    if !line.is_empty() {
-                        agg.push_line(line, at);
+                let mut start = 0;
+                for nl in memchr::memchr_iter(b'\n', &data) {
+                    if nl > start {
+                        agg.push_line(&data[start..nl], at);
                     }
+                    start = nl + 1;
+                }
+                if start < data.len() {
+                    agg.push_line(&data[start..], at);
                 }
                 pending_since.get_or_insert_with(Instant::now);
             }

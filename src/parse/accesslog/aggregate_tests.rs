@@ -125,6 +125,74 @@ fn error_samples_are_redacted_and_bounded() {
 }
 
 #[test]
+fn byte_path_reads_lines_as_their_lossy_text_does() {
+    let f = LogFormat::builtin(FormatName::Combined).unwrap();
+    let insert_after = |text: String, marker: &str, byte: u8| {
+        let mut b = text.into_bytes();
+        let at = b.windows(marker.len()).position(|w| w == marker.as_bytes());
+        b.insert(at.unwrap() + marker.len(), byte);
+        b
+    };
+    let valid = line("/v1/orders/7", 404, 50, " 0.010").into_bytes();
+    let bad_ua = insert_after(line("/v1/orders/7", 404, 50, " 0.010"), "\"u", 0xff);
+    let bad_path = insert_after(line("/v1/orders/7", 404, 50, " 0.010"), "/v1/", 0xfe);
+    for raw in [&valid, &bad_ua] {
+        let text = String::from_utf8_lossy(raw);
+        let mut rec = LogRecord::empty();
+        assert_eq!(f.parse_bytes_into(raw, &mut rec), Some(Ok(())));
+        assert_eq!(Ok(rec), f.parse(&text));
+    }
+    let mut rec = LogRecord::empty();
+    assert_eq!(
+        f.parse_bytes_into(&bad_path, &mut rec),
+        Some(Err(LineError::NotUtf8))
+    );
+    // Through the aggregator all three count; the broken path is read from the lossy text.
+    let mut a = agg(AggregateOptions::default());
+    for raw in [&valid, &bad_ua, &bad_path] {
+        a.push_line(raw, T0);
+    }
+    let b = a.take_batch();
+    assert_eq!(a.counts().records, 3);
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 404), 2);
+    assert_eq!(count_of(&b, "GET /v1/\u{fffd}orders/{id}", 404), 1);
+}
+
+#[test]
+fn old_lines_go_into_coarse_buckets_with_the_same_counts() {
+    let lines = [
+        line("/v1/orders/1", 200, 50, " 0.010"),
+        line("/v1/orders/2", 200, 51, " 0.020"),
+        line("/v1/orders/3", 502, 52, " 0.030"),
+    ];
+    let read_at = |a: &mut LogAggregator, now: Timestamp| {
+        for l in &lines {
+            a.push_line(l.as_bytes(), now);
+        }
+        a.take_batch()
+    };
+    let history = Duration::from_secs(15 * 60);
+    // Read two hours later: older than the fine history, one coarse bucket.
+    let mut a = agg(AggregateOptions::default());
+    a.keep_fine_buckets_for(history);
+    let b = read_at(&mut a, Timestamp(T0.0 + 7_200_000));
+    assert_eq!(b.deltas.len(), 1, "{b:?}");
+    let hour = T0.0.div_euclid(COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
+    assert_eq!(b.deltas[0].at, Timestamp(hour));
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 200), 2);
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 502), 1);
+    assert_eq!(b.deltas[0].latency.as_ref().map(|h| h.total()), Some(3));
+    // Read a minute later: within the fine history, one bucket per second as without it.
+    let mut a = agg(AggregateOptions::default());
+    a.keep_fine_buckets_for(history);
+    let fine = read_at(&mut a, Timestamp(T0.0 + 60_000));
+    let mut a = agg(AggregateOptions::default());
+    let plain = read_at(&mut a, Timestamp(T0.0 + 7_200_000));
+    assert_eq!(fine.deltas.len(), 3);
+    assert_eq!(fine.deltas, plain.deltas);
+}
+
+#[test]
 fn auto_detects_and_reports() {
     let mut a = LogAggregator::new(
         FormatChoice::Auto,
