@@ -149,17 +149,6 @@ impl LogAggregator {
             self.counts.blank += 1;
             return;
         }
-        if let Some(format) = &self.format {
-            // Text formats read the bytes, validating only the fields they use. Anything else
-            // (a JSON format, a bad line, invalid UTF-8 in a used field) takes the text path,
-            // which judges the line exactly as before.
-            let mut rec = LogRecord::empty();
-            if let Some(Ok(())) = format.parse_bytes_into(line, &mut rec) {
-                self.counts.records += 1;
-                self.count(&rec, line, fallback_time);
-                return;
-            }
-        }
         match std::str::from_utf8(line) {
             Ok(text) => self.push_text(text, line, fallback_time),
             Err(_) => {

@@ -125,40 +125,6 @@ fn error_samples_are_redacted_and_bounded() {
 }
 
 #[test]
-fn byte_path_reads_lines_as_their_lossy_text_does() {
-    let f = LogFormat::builtin(FormatName::Combined).unwrap();
-    let insert_after = |text: String, marker: &str, byte: u8| {
-        let mut b = text.into_bytes();
-        let at = b.windows(marker.len()).position(|w| w == marker.as_bytes());
-        b.insert(at.unwrap() + marker.len(), byte);
-        b
-    };
-    let valid = line("/v1/orders/7", 404, 50, " 0.010").into_bytes();
-    let bad_ua = insert_after(line("/v1/orders/7", 404, 50, " 0.010"), "\"u", 0xff);
-    let bad_path = insert_after(line("/v1/orders/7", 404, 50, " 0.010"), "/v1/", 0xfe);
-    for raw in [&valid, &bad_ua] {
-        let text = String::from_utf8_lossy(raw);
-        let mut rec = LogRecord::empty();
-        assert_eq!(f.parse_bytes_into(raw, &mut rec), Some(Ok(())));
-        assert_eq!(Ok(rec), f.parse(&text));
-    }
-    let mut rec = LogRecord::empty();
-    assert_eq!(
-        f.parse_bytes_into(&bad_path, &mut rec),
-        Some(Err(LineError::NotUtf8))
-    );
-    // Through the aggregator all three count; the broken path is read from the lossy text.
-    let mut a = agg(AggregateOptions::default());
-    for raw in [&valid, &bad_ua, &bad_path] {
-        a.push_line(raw, T0);
-    }
-    let b = a.take_batch();
-    assert_eq!(a.counts().records, 3);
-    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 404), 2);
-    assert_eq!(count_of(&b, "GET /v1/\u{fffd}orders/{id}", 404), 1);
-}
-
-#[test]
 fn old_lines_go_into_coarse_buckets_with_the_same_counts() {
     let lines = [
         line("/v1/orders/1", 200, 50, " 0.010"),

@@ -105,10 +105,6 @@ pub enum LineError {
     NotJson,
     #[error("no format detected yet")]
     Undetected,
-    /// From the byte parsers only: a field that is read holds invalid UTF-8 (the caller then
-    /// reads the line as text, with replacement characters).
-    #[error("a field is not valid UTF-8")]
-    NotUtf8,
 }
 
 impl LineError {
@@ -279,39 +275,6 @@ impl LogFormat {
             Parser::Dual(_, j) | Parser::Json(j) => j.parse_into(line, rec)?,
             Parser::Haproxy => *rec = haproxy::parse(line)?,
         }
-        self.finish(rec);
-        Ok(())
-    }
-
-    /// The byte fast path of the text formats ([`Template::parse_bytes_into`]): `None` when
-    /// this line needs [`Self::parse_into`] on its text (JSON and HAProxy formats, and a
-    /// two-shape format whose line starts with a non-ASCII character). On `Some(Ok)` the record
-    /// is the one `parse_into` gives on the line's text; on an error, ask `parse_into`.
-    pub fn parse_bytes_into<'a>(
-        &self,
-        line: &'a [u8],
-        rec: &mut LogRecord<'a>,
-    ) -> Option<Result<(), LineError>> {
-        let t = match &self.parser {
-            Parser::Text(t) => t,
-            Parser::Dual(t, _) => {
-                // `str::trim_start` also trims vertical tab and non-ASCII spaces.
-                let first = line
-                    .iter()
-                    .find(|&&c| !(c.is_ascii_whitespace() || c == 0x0B))
-                    .copied();
-                match first {
-                    Some(c) if c == b'{' || !c.is_ascii() => return None,
-                    _ => t,
-                }
-            }
-            Parser::Json(_) | Parser::Haproxy => return None,
-        };
-        Some(t.parse_bytes_into(line, rec).map(|()| self.finish(rec)))
-    }
-
-    /// What every parser shares after the line was read.
-    fn finish(&self, rec: &mut LogRecord<'_>) {
         if self.name == FormatName::AwsApigw {
             let path = std::mem::take(&mut rec.path);
             rec.path = match path {
@@ -319,6 +282,7 @@ impl LogFormat {
                 Cow::Owned(p) => Cow::Owned(aws_apigw::route_key_path(&p).to_string()),
             };
         }
+        Ok(())
     }
 }
 

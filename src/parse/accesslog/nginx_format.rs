@@ -181,18 +181,7 @@ impl Template {
 
     /// Parses into `rec`, which is reset first. The hot path: the record is not moved around.
     pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
-        self.parse_bytes_into(line.as_bytes(), rec)
-    }
-
-    /// As [`Self::parse_into`], on raw bytes. Only the fields that are read must be UTF-8
-    /// ([`LineError::NotUtf8`] otherwise): the ones ignored, such as the user agent and the
-    /// referer (most of a combined line), are skipped over without being validated. Field ends
-    /// are ASCII bytes, so on a valid line the result is the same as on its text.
-    pub fn parse_bytes_into<'a>(
-        &self,
-        b: &'a [u8],
-        rec: &mut LogRecord<'a>,
-    ) -> Result<(), LineError> {
+        let b = line.as_bytes();
         *rec = LogRecord::empty();
         let mut scan = Scan {
             upstream_status_seen: false,
@@ -220,16 +209,14 @@ impl Template {
                         Some(c) => find_stop(b, pos, *c, *quoted, var.is_list())
                             .ok_or(LineError::Truncated { at: b.len() })?,
                     };
-                    if !matches!(var, Var::Ignored | Var::IgnoredList) {
-                        let v = b.get(pos..end).ok_or(LineError::Truncated { at: pos })?;
-                        self.apply(*var, utf8(v)?, rec, &mut scan, &mut status)?;
-                    }
+                    let v = line.get(pos..end).ok_or(LineError::Truncated { at: pos })?;
+                    self.apply(*var, v, rec, &mut scan, &mut status)?;
                     pos = end;
                 }
             }
         }
         if pos < b.len() {
-            let rest = utf8(&b[pos..])?;
+            let rest = &line[pos..];
             if !self.lenient_tail && !rest.trim().is_empty() {
                 return Err(LineError::Trailing { at: pos });
             }
@@ -331,11 +318,6 @@ impl Template {
             },
         }
     }
-}
-
-#[inline]
-fn utf8(v: &[u8]) -> Result<&str, LineError> {
-    std::str::from_utf8(v).map_err(|_| LineError::NotUtf8)
 }
 
 /// A number field: unset (`-`) is `None`, anything else must parse.
