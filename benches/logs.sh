@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Access-log ingest benchmark, paired in one run against goaccess and mawk.
 #
-#   benches/logs.sh [LINES]        default 1000000; RUNS=3 (best CPU time of N), BIG=5000000
+#   benches/logs.sh [LINES]        default 1000000; RUNS=3 (best CPU time of N), BIG=5000000,
+#                                  STEADY=10 (seconds of the steady-tail run; 0 skips it)
 #
 # 1. generates LINES nginx combined lines (+ $request_time $upstream_response_time) with ~40
 #    routes, ids in paths, query strings and a realistic status mix, and the same requests as
@@ -11,7 +12,10 @@
 #    out.json`, and mawk running the same route x status aggregation (benches/route_status.awk);
 # 3. checks that gatewatch's route x status counts equal mawk's, line for line;
 # 4. reports lines/s by CPU time (user+sys; the machine may be shared, CPU time is what a core
-#    spent) and by wall time, and peak RSS, also for a BIG-line file (RSS must stay flat).
+#    spent) and by wall time, and peak RSS, also for a BIG-line file (RSS must stay flat);
+# 5. steady tail: a writer process appends 10,000 lines/s, one write() per line, while
+#    `gatewatch snapshot --log FILE --wait STEADYs` follows the file; reports gatewatch's CPU
+#    time (user+sys, start-up included) as a share of one core.
 #
 # gatewatch is driven through `gatewatch snapshot --log FILE --from-start --wait 0s --format
 # json` when the binary has it, else through examples/ingest_log.rs (same aggregator).
@@ -94,6 +98,33 @@ read -r a _ _ < <(best goaccess)
 echo
 awk -v g="$g" -v m="$m" -v a="$a" 'BEGIN { printf "ratio vs goaccess: %.1fx (target 50x); vs mawk: %.1fx (target 5x)\n", a / g, m / g }'
 echo "gatewatch counts equal mawk's: $SAME"
+
+STEADY=${STEADY:-10}
+if [ "$STEADY" -gt 0 ] && command -v python3 >/dev/null; then
+    "$GEN" $((STEADY * 10000 + 20000)) > "$WORK/src.log"
+    : > "$WORK/live.log"
+    python3 - "$WORK/src.log" "$WORK/live.log" $((STEADY + 2)) <<'PY' &
+import os, sys, time
+src, dst, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+lines = open(src, "rb").read().splitlines(keepends=True)
+fd = os.open(dst, os.O_WRONLY | os.O_APPEND)
+start, n = time.monotonic(), 0
+while time.monotonic() - start < secs:
+    due = int((time.monotonic() - start) * 10000)
+    while n < due:
+        os.write(fd, lines[n % len(lines)])
+        n += 1
+    time.sleep(0.002)
+PY
+    WRITER=$!
+    sleep 0.5
+    measure steady "$GW" snapshot --log "$WORK/live.log" --log-format combined --wait "${STEADY}s" --format json
+    wait "$WRITER"
+    read -r cpu wall _ < "$WORK/steady.times"
+    seen=$(grep -m1 '"requests"' "$WORK/steady.out" | tr -dc 0-9)
+    awk -v c="$cpu" -v w="$wall" -v n="$seen" -v s="$STEADY" 'BEGIN { printf "steady tail, 10,000 lines/s for %d s: %d lines counted, gatewatch CPU %.3f s in %.2f s wall = %.2f%% of one core (target 2%%)\n", s, n, c, w, 100 * c / w }'
+    rm -f "$WORK/src.log" "$WORK/live.log"
+fi
 
 if [ "$BIG" -gt 0 ]; then
     # The big file needs ~150 bytes a line; make room first and skip when the disk is short.

@@ -69,7 +69,7 @@ impl Session {
             store.demo = Some("starting".into());
         }
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-        let mut sources = spawn_all(&plan.sources, &tx);
+        let mut sources = spawn_all(&plan.sources, plan.store.retention, &tx);
         let mut adhoc = plan.adhoc_checks.clone();
         if let Some(d) = &demo {
             // The demo checks its own health route, so the checks pane has something real.

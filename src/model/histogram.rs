@@ -25,6 +25,21 @@ const LOG_GROWTH: f64 = 1.04;
 const LOG_MIN_MS: f64 = 0.01;
 const LOG_BUCKETS: usize = 510;
 
+/// Whole milliseconds looked up in [`log_table`] instead of computing a logarithm.
+const TABLE_FROM_MS: f64 = 16.0;
+const TABLE_TO_MS: f64 = 8192.0;
+
+/// For each whole millisecond below `TABLE_TO_MS`: the log-scale bucket holding it.
+fn log_table() -> &'static [u16] {
+    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let bounds = &log_layout().upper_ms;
+        (0..TABLE_TO_MS as usize)
+            .map(|k| bounds.partition_point(|&b| b < k as f64) as u16)
+            .collect()
+    })
+}
+
 fn log_layout() -> &'static Arc<BucketLayout> {
     static LAYOUT: OnceLock<Arc<BucketLayout>> = OnceLock::new();
     LAYOUT.get_or_init(|| {
@@ -72,6 +87,15 @@ impl LatencyHistogram {
             if ms.is_nan() || ms <= LOG_MIN_MS {
                 return 0;
             }
+            if (TABLE_FROM_MS..TABLE_TO_MS).contains(&ms) {
+                // The bucket of the whole milliseconds below `ms`, then up to the one holding it
+                // (a millisecond spans at most two bucket boundaries from 16 ms up).
+                let mut i = usize::from(log_table()[ms as usize]);
+                while bounds[i] < ms {
+                    i += 1;
+                }
+                return i;
+            }
             let i = ((ms / LOG_MIN_MS).ln() / LOG_GROWTH.ln()).ceil() as usize;
             // Float rounding can land one off; settle against the actual bounds.
             let mut i = i.min(bounds.len() - 1);
@@ -113,21 +137,29 @@ impl LatencyHistogram {
             return true;
         }
         // Common once warmed up: every bucket of `other` already exists here; add in place.
-        let mut positions = Vec::new();
+        let find = |counts: &[(u16, u64)], from: usize, i: u16| {
+            counts[from..]
+                .binary_search_by_key(&i, |&(j, _)| j)
+                .map(|p| from + p)
+        };
         let mut from = 0;
-        let in_place = other.counts.iter().all(|&(i, _)| {
-            match self.counts[from..].binary_search_by_key(&i, |&(j, _)| j) {
+        let in_place = other
+            .counts
+            .iter()
+            .all(|&(i, _)| match find(&self.counts, from, i) {
                 Ok(p) => {
-                    positions.push(from + p);
-                    from += p + 1;
+                    from = p + 1;
                     true
                 }
                 Err(_) => false,
-            }
-        });
+            });
         if in_place {
-            for (&pos, &(_, n)) in positions.iter().zip(&other.counts) {
-                self.counts[pos].1 += n;
+            let mut from = 0;
+            for &(i, n) in &other.counts {
+                if let Ok(p) = find(&self.counts, from, i) {
+                    self.counts[p].1 += n;
+                    from = p + 1;
+                }
             }
             self.total += other.total;
             return true;
@@ -246,8 +278,18 @@ mod tests {
     fn bucket_of_agrees_with_bounds() {
         let h = LatencyHistogram::log_scale();
         let bounds = &h.layout().upper_ms;
-        for &ms in &[0.0, 0.01, 0.0100001, 1.0, 7.77, 1e3, 1e9] {
+        let mut values = vec![
+            0.0, 0.01, 0.0100001, 1.0, 7.77, 1e3, 1e9, 16.0, 8191.99, 8192.0,
+        ];
+        // Log times are whole milliseconds, often a few ulps off after `seconds * 1000`.
+        for k in 0..20_000 {
+            let ms = f64::from(k);
+            values.extend([ms, (ms / 1000.0) * 1000.0, ms + 0.5, ms - 1e-9, ms + 1e-9]);
+        }
+        values.extend(bounds.iter().filter(|b| b.is_finite()).copied());
+        for ms in values {
             let i = h.bucket_of(ms);
+            assert_eq!(i, bounds.partition_point(|&b| b < ms), "{ms}");
             assert!(bounds[i] >= ms);
             assert!(i == 0 || bounds[i - 1] < ms, "{ms}");
         }
@@ -262,8 +304,13 @@ mod tests {
         b.record(500.0);
         assert!(a.merge(&b));
         assert_eq!(a.total(), 3);
+        // Every bucket of `b` exists in `a` now: added in place.
+        assert!(a.merge(&b));
+        assert_eq!(a.total(), 5);
+        assert_eq!(a.counts.len(), 2);
+        assert_eq!(a.counts.iter().map(|c| c.1).collect::<Vec<_>>(), vec![3, 2]);
         let foreign = LatencyHistogram::with_layout(prom_layout(&[1.0]));
         assert!(!a.merge(&foreign));
-        assert_eq!(a.total(), 3);
+        assert_eq!(a.total(), 5);
     }
 }

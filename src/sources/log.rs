@@ -15,12 +15,20 @@ use super::clock::now;
 use super::plan::LogPlan;
 use super::tail::{spawn_tail, TailEvent, TailSpec};
 
+/// Chunks in flight from the tailer (each up to the reader's 256 KiB). During a backfill the
+/// reader is always ahead, so this queue stays full: a few chunks keep it busy, more only
+/// cost memory.
+const TAIL_QUEUE: usize = 4;
+
 /// Lines are batched for at most this long before they are sent on.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 
-pub async fn run(plan: LogPlan, tx: mpsc::Sender<Event>) {
+/// `history`: how far back from the present the store keeps per-bucket history (its
+/// retention); older lines are counted in coarse buckets.
+pub async fn run(plan: LogPlan, history: Duration, tx: mpsc::Sender<Event>) {
     let id = plan.spec.id.clone();
-    let result = tokio::task::spawn_blocking(move || consume(plan, &tx).map_err(|e| (tx, e))).await;
+    let result =
+        tokio::task::spawn_blocking(move || consume(plan, history, &tx).map_err(|e| (tx, e))).await;
     if let Ok(Err((tx, error))) = result {
         let _ = tx.send(Event::SourceFailed { source: id, error }).await;
     }
@@ -43,10 +51,11 @@ fn aggregator(
     ))
 }
 
-fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
+fn consume(plan: LogPlan, history: Duration, tx: &mpsc::Sender<Event>) -> Result<(), String> {
     let id: SourceId = plan.spec.id.clone();
     let mut agg = aggregator(&plan).map_err(|e| e.to_string())?;
-    let (stx, srx) = sync_channel(64);
+    agg.keep_fine_buckets_for(history);
+    let (stx, srx) = sync_channel(TAIL_QUEUE);
     let mut spec = TailSpec::new(plan.path.clone());
     spec.from_start = plan.from_start;
     let _tail = spawn_tail(spec, stx).map_err(|e| format!("cannot follow {}: {e}", plan.path))?;
@@ -74,10 +83,15 @@ fn consume(plan: LogPlan, tx: &mpsc::Sender<Event>) -> Result<(), String> {
         match next {
             Ok(TailEvent::Lines { data, .. }) => {
                 let at = now();
-                for line in data.split(|&b| b == b'\n') {
-                    if !line.is_empty() {
-                        agg.push_line(line, at);
+                let mut start = 0;
+                for nl in memchr::memchr_iter(b'\n', &data) {
+                    if nl > start {
+                        agg.push_line(&data[start..nl], at);
                     }
+                    start = nl + 1;
+                }
+                if start < data.len() {
+                    agg.push_line(&data[start..], at);
                 }
                 pending_since.get_or_insert_with(Instant::now);
             }

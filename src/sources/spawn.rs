@@ -1,5 +1,7 @@
 //! Starting the source tasks. Each runs on its own; dropping the set stops them all.
 
+use std::time::Duration;
+
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -28,7 +30,12 @@ impl RunningSources {
 }
 
 /// Starts one task per source. A source that cannot start reports itself failed; the others run.
-pub fn spawn_all(plans: &[SourcePlan], tx: &mpsc::Sender<Event>) -> RunningSources {
+/// `history` is the store's retention (log sources count older lines coarsely).
+pub fn spawn_all(
+    plans: &[SourcePlan],
+    history: Duration,
+    tx: &mpsc::Sender<Event>,
+) -> RunningSources {
     let mut running = RunningSources::default();
     for plan in plans {
         let tx = tx.clone();
@@ -51,7 +58,9 @@ pub fn spawn_all(plans: &[SourcePlan], tx: &mpsc::Sender<Event>) -> RunningSourc
             }
             SourcePlan::Log(p) => {
                 let p = (**p).clone();
-                running.push(tokio::spawn(async move { super::log::run(p, tx).await }));
+                running.push(tokio::spawn(async move {
+                    super::log::run(p, history, tx).await
+                }));
             }
         }
     }

@@ -39,7 +39,10 @@ impl RouteStats {
         }
     }
 
-    pub fn apply(&mut self, delta: &RouteDelta) {
+    /// Counts a delta. Its history bucket is kept only when it is newer than `horizon`: every
+    /// view of the history looks back from the present by at most the retention, so an older
+    /// bucket (a backfill of old lines) could never be shown.
+    pub fn apply(&mut self, delta: &RouteDelta, horizon: Timestamp) {
         for s in &delta.statuses {
             *self.totals.entry((s.status, s.responder)).or_default() += s.count;
         }
@@ -60,7 +63,9 @@ impl RouteStats {
             }
             self.errors.push_back(e.clone());
         }
-        self.history.add(delta);
+        if delta.at > horizon {
+            self.history.add(delta);
+        }
         self.first_seen = self.first_seen.min(delta.at);
         self.last_seen = self.last_seen.max(delta.at);
     }

@@ -223,6 +223,7 @@ impl Store {
         let cap = self.config.route_cap;
         let (resolution, retention) = (self.config.resolution, self.config.retention);
         let routes = self.routes.entry(source.clone()).or_default();
+        let horizon = now.minus(retention);
         for delta in batch.deltas {
             let key = if routes.contains_key(&delta.route)
                 || routes.len() < cap
@@ -241,7 +242,7 @@ impl Store {
                 .or_insert_with(|| {
                     RouteStats::new(BucketRing::new(resolution, retention), delta.at)
                 })
-                .apply(&delta);
+                .apply(&delta, horizon);
         }
     }
 

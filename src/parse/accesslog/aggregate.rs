@@ -28,6 +28,9 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 const HIDDEN_SET_CAP: usize = 1 << 16;
 /// Distinct methods tracked; more (a fuzzer) fold into the "other" row.
 const METHOD_CAP: usize = 32;
+/// Width of the buckets for lines older than the fine history (see
+/// [`LogAggregator::keep_fine_buckets_for`]).
+pub const COARSE_BUCKET_MS: i64 = 3_600_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AggregateOptions {
@@ -90,6 +93,8 @@ pub struct LogAggregator {
     /// Fast path for time-ordered input: the pending slot of each route in `current_bucket`.
     current_bucket: i64,
     current_slots: Vec<u32>,
+    /// Lines dated this long before they were read go into coarse buckets.
+    fine_history_ms: Option<i64>,
     counts: LineCounts,
     last_bad: Option<String>,
 }
@@ -116,9 +121,19 @@ impl LogAggregator {
             pending: Vec::new(),
             current_bucket: i64::MIN,
             current_slots: Vec::new(),
+            fine_history_ms: None,
             counts: LineCounts::default(),
             last_bad: None,
         }
+    }
+
+    /// Lines dated more than `history` before the time they are read (`fallback_time`) are
+    /// counted in buckets of [`COARSE_BUCKET_MS`] instead of the resolution: a backfill of hours
+    /// of log then hands over a few deltas per route instead of one per route per second. Use
+    /// it when the consumer keeps fine history only for `history` back from the present (the
+    /// store's retention), so such lines only ever count in totals. Off by default.
+    pub fn keep_fine_buckets_for(&mut self, history: Duration) {
+        self.fine_history_ms = Some(history.as_millis().min(i64::MAX as u128) as i64);
     }
 
     /// One line, without its newline. `fallback_time` dates lines whose own time is missing or
@@ -189,7 +204,11 @@ impl LogAggregator {
     fn count(&mut self, rec: &LogRecord<'_>, raw: &[u8], fallback_time: Timestamp) {
         let route = self.route_of(rec);
         let at = rec.time.unwrap_or(fallback_time);
-        let bucket = at.millis().div_euclid(self.resolution_ms) * self.resolution_ms;
+        let width = match self.fine_history_ms {
+            Some(h) if at.millis() < fallback_time.millis().saturating_sub(h) => COARSE_BUCKET_MS,
+            _ => self.resolution_ms,
+        };
+        let bucket = at.millis().div_euclid(width) * width;
         let slot = self.pending_slot(route, bucket);
         let p = &mut self.pending[slot];
         match p

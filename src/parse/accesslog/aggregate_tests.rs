@@ -125,6 +125,40 @@ fn error_samples_are_redacted_and_bounded() {
 }
 
 #[test]
+fn old_lines_go_into_coarse_buckets_with_the_same_counts() {
+    let lines = [
+        line("/v1/orders/1", 200, 50, " 0.010"),
+        line("/v1/orders/2", 200, 51, " 0.020"),
+        line("/v1/orders/3", 502, 52, " 0.030"),
+    ];
+    let read_at = |a: &mut LogAggregator, now: Timestamp| {
+        for l in &lines {
+            a.push_line(l.as_bytes(), now);
+        }
+        a.take_batch()
+    };
+    let history = Duration::from_secs(15 * 60);
+    // Read two hours later: older than the fine history, one coarse bucket.
+    let mut a = agg(AggregateOptions::default());
+    a.keep_fine_buckets_for(history);
+    let b = read_at(&mut a, Timestamp(T0.0 + 7_200_000));
+    assert_eq!(b.deltas.len(), 1, "{b:?}");
+    let hour = T0.0.div_euclid(COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
+    assert_eq!(b.deltas[0].at, Timestamp(hour));
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 200), 2);
+    assert_eq!(count_of(&b, "GET /v1/orders/{id}", 502), 1);
+    assert_eq!(b.deltas[0].latency.as_ref().map(|h| h.total()), Some(3));
+    // Read a minute later: within the fine history, one bucket per second as without it.
+    let mut a = agg(AggregateOptions::default());
+    a.keep_fine_buckets_for(history);
+    let fine = read_at(&mut a, Timestamp(T0.0 + 60_000));
+    let mut a = agg(AggregateOptions::default());
+    let plain = read_at(&mut a, Timestamp(T0.0 + 7_200_000));
+    assert_eq!(fine.deltas.len(), 3);
+    assert_eq!(fine.deltas, plain.deltas);
+}
+
+#[test]
 fn auto_detects_and_reports() {
     let mut a = LogAggregator::new(
         FormatChoice::Auto,

@@ -152,8 +152,23 @@ impl JsonSpec {
 
     /// Parses into `rec`, which is reset first.
     pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
-        let mut raw = [None; MAX_PATHS];
-        let raw = &mut raw[..self.paths.len()];
+        // Most formats read a few paths: clear a small array per line, not all MAX_PATHS slots.
+        const FEW: usize = 16;
+        if self.paths.len() <= FEW {
+            let mut raw = [None; FEW];
+            self.parse_raw(line, &mut raw[..self.paths.len()], rec)
+        } else {
+            let mut raw = [None; MAX_PATHS];
+            self.parse_raw(line, &mut raw[..self.paths.len()], rec)
+        }
+    }
+
+    fn parse_raw<'a>(
+        &self,
+        line: &'a str,
+        raw: &mut [Option<Value<'a>>],
+        rec: &mut LogRecord<'a>,
+    ) -> Result<(), LineError> {
         extract(line, &self.paths, raw).ok_or(LineError::NotJson)?;
         let mut f: Found<'a> = [None; FIELDS];
         for (slot, v) in raw.iter().enumerate() {
