@@ -100,12 +100,7 @@ impl Session {
     pub async fn wait_for_backfill(&mut self) {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(600);
         loop {
-            let pending = self.store.sources.iter().any(|s| {
-                s.spec.kind == SourceKind::Log
-                    && !s.backfill_done
-                    && s.health != crate::store::source_state::Health::Failing
-            });
-            if !pending {
+            if !self.store.backfill_pending() {
                 return;
             }
             tokio::select! {

@@ -77,6 +77,7 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let mut last_view: Option<DashboardView> = None;
+    let mut backfill_drawn = false;
     let mut last_draw = Instant::now() - MIN_FRAME;
     let mut force = true;
     let mut table_rows = 0usize;
@@ -173,6 +174,12 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             if last_view.is_none() {
                 let ms = crate::diagnostics::since_start().as_secs_f64() * 1000.0;
                 tracing::info!("first frame drawn {ms:.1} ms after start");
+            }
+            if !backfill_drawn && !session.store.backfill_pending() {
+                // The first frame with everything the logs held at start.
+                backfill_drawn = true;
+                let ms = crate::diagnostics::since_start().as_secs_f64() * 1000.0;
+                tracing::info!("backfilled frame drawn {ms:.1} ms after start");
             }
             last_draw = Instant::now();
             if let Some(at) = key_at {

@@ -134,6 +134,15 @@ impl Store {
         self.feeds.iter().find(|f| &f.id == id)
     }
 
+    /// A log source is still reading what its files held at start (and is not failing).
+    pub fn backfill_pending(&self) -> bool {
+        self.sources.iter().any(|s| {
+            s.spec.kind == crate::model::source::SourceKind::Log
+                && !s.backfill_done
+                && s.health != super::source_state::Health::Failing
+        })
+    }
+
     pub fn source(&self, id: &SourceId) -> Option<&SourceState> {
         self.sources.iter().find(|s| &s.spec.id == id)
     }

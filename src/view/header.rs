@@ -219,7 +219,9 @@ mod tests {
         progress(&mut store, &id, 12_345, None);
         let v = build(&store, Timestamp(1000));
         assert_eq!(v.sources[0].backfill.as_deref(), Some("backfill 12.3kB"));
+        assert!(store.backfill_pending());
         store.apply(Event::BackfillDone { source: id }, Timestamp(1000));
+        assert!(!store.backfill_pending());
         let v = build(&store, Timestamp(1000));
         assert_eq!(v.sources[0].backfill, None);
         assert_eq!(v.waiting.as_deref(), Some("waiting for data"));
