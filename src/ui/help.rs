@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use crate::view::KeyHint;
 
 use super::theme::{Role, Theme};
+use crate::view::format;
 
 pub struct Help<'a> {
     pub hints: &'a [KeyHint],
@@ -29,8 +30,14 @@ impl Widget for Help<'_> {
             .map(|h| h.description.chars().count())
             .max()
             .unwrap_or(0);
-        let w = ((key_w + desc_w + 6) as u16).min(area.width);
-        let h = ((self.hints.len() + 3) as u16).min(area.height);
+        // One column when every action fits; two, with descriptions cut to fit, when the
+        // terminal is too short (80x24 holds about twenty lines).
+        let n = self.hints.len();
+        let columns = if n + 3 > area.height as usize { 2 } else { 1 };
+        let rows = n.div_ceil(columns);
+        let one_w = key_w + desc_w + 4;
+        let w = ((one_w * columns + 2) as u16).min(area.width);
+        let h = ((rows + 3) as u16).min(area.height);
         let rect = Rect {
             x: area.x + (area.width - w) / 2,
             y: area.y + (area.height - h) / 2,
@@ -38,14 +45,23 @@ impl Widget for Help<'_> {
             height: h,
         };
         Clear.render(rect, buf);
-        let mut lines: Vec<Line> = self
-            .hints
-            .iter()
-            .map(|k| {
-                Line::from(vec![
-                    Span::styled(format!(" {:>key_w$}  ", k.keys), t.style(Role::Accent)),
-                    Span::raw(k.description),
-                ])
+        let col_w = (w.saturating_sub(2) as usize) / columns;
+        let fit_w = col_w.saturating_sub(key_w + 4);
+        let cell = |k: &KeyHint| -> [Span<'static>; 2] {
+            let desc = format::fit(k.description, fit_w);
+            let pad = fit_w.saturating_sub(desc.chars().count());
+            [
+                Span::styled(format!(" {:>key_w$}  ", k.keys), t.style(Role::Accent)),
+                Span::raw(format!("{desc}{:pad$} ", "")),
+            ]
+        };
+        let mut lines: Vec<Line> = (0..rows)
+            .map(|r| {
+                let spans: Vec<Span> = (0..columns)
+                    .filter_map(|c| self.hints.get(c * rows + r))
+                    .flat_map(cell)
+                    .collect();
+                Line::from(spans)
             })
             .collect();
         lines.push(Line::from(Span::styled(

@@ -112,6 +112,24 @@ fn header_shows_a_log_backfill_in_progress_80x24() {
 }
 
 #[test]
+fn help_at_80x24_lists_every_action() {
+    let theme = Theme::shipped("default", true).unwrap();
+    let screen = render(80, 24, &theme, |s, now| {
+        s.apply(Event::Action(Action::ToggleHelp), now);
+    });
+    let hints = Keymap::load(None).unwrap().hints();
+    assert!(hints.len() > 20, "enough actions to need two columns");
+    for h in &hints {
+        assert!(
+            screen.contains(&format!(" {}  ", h.keys)),
+            "{} missing:\n{screen}",
+            h.keys
+        );
+    }
+    assert!(screen.contains("? or esc closes this"), "{screen}");
+}
+
+#[test]
 fn help_overlay_80x24() {
     let theme = Theme::shipped("default", false).unwrap();
     insta::assert_snapshot!(render(80, 24, &theme, |s, now| {
