@@ -47,11 +47,11 @@ fn dashboard_in_tmux_moves_quits_and_restores() {
     });
     s.keys(&["?"]);
     s.wait_for("the help overlay", |sc| {
-        sc.contains("Show or hide the key bindings")
+        sc.contains(" keys ") && sc.contains("? or esc closes this")
     });
     s.keys(&["Escape"]);
     s.wait_for("the help to close", |sc| {
-        !sc.contains("Show or hide the key bindings")
+        !sc.contains("? or esc closes this")
     });
     s.keys(&["q"]);
     let after = s.wait_for("a clean exit", |sc| {
