@@ -35,33 +35,15 @@ async fn haproxy_counts_per_backend_and_class_equal_what_was_sent() {
     }
     let (backend, _task) = start_backend().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let (site, metrics, dead) = (free_port(), free_port(), free_port());
-    let cfg_text = config(
-        "haproxy.cfg.tpl",
-        &[
-            ("SITE_PORT", site.to_string()),
-            ("METRICS_PORT", metrics.to_string()),
-            ("DEAD_PORT", dead.to_string()),
-            ("BACKEND_PORT", backend.port().to_string()),
-            ("SEARCH_LIMIT", SEARCH_LIMIT.to_string()),
-        ],
-    );
-    let cfg = dir.path().join("haproxy.cfg");
-    std::fs::write(&cfg, cfg_text).expect("write haproxy.cfg");
-    let log = dir.path().join("haproxy.log");
-    let mut haproxy = ProcessGuard::spawn(
-        "haproxy",
-        command("haproxy").arg("-db").arg("-f").arg(&cfg),
-        &log,
-    );
+    let mut haproxy = Haproxy::start(dir.path(), "haproxy", backend.port(), SEARCH_LIMIT);
+    let log = haproxy.log.clone();
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .expect("client");
-    let metrics_url = format!("http://127.0.0.1:{metrics}/metrics");
-    let base = format!("http://127.0.0.1:{site}");
+    let (metrics_url, base) = (haproxy.metrics.clone(), haproxy.base.clone());
     if !wait_ready(&client, &metrics_url, 100).await {
-        haproxy.assert_running(&log);
+        haproxy.guard.assert_running(&log);
         panic!(
             "haproxy did not come up: {}",
             std::fs::read_to_string(&log).unwrap_or_default()
@@ -92,7 +74,7 @@ async fn haproxy_counts_per_backend_and_class_equal_what_was_sent() {
     let out = mapper
         .ingest(&after, Timestamp(30_000), &opts)
         .expect("after");
-    haproxy.assert_running(&log);
+    haproxy.guard.assert_running(&log);
     assert_eq!(out.batch.status_detail, StatusDetail::ClassOnly);
 
     // Expected per backend: classes; the limiter's 429s (the only 429s /search can get) exact,

@@ -18,39 +18,6 @@ use gatewatch::store::ranking::ranked_rows;
 use gatewatch::store::Store;
 use live::*;
 
-struct Instance {
-    _guard: ProcessGuard,
-    base: String,
-    metrics: String,
-}
-
-fn start_haproxy(dir: &std::path::Path, n: usize, backend_port: u16) -> Instance {
-    let (site, metrics, dead) = (free_port(), free_port(), free_port());
-    let cfg_text = config(
-        "haproxy.cfg.tpl",
-        &[
-            ("SITE_PORT", site.to_string()),
-            ("METRICS_PORT", metrics.to_string()),
-            ("DEAD_PORT", dead.to_string()),
-            ("BACKEND_PORT", backend_port.to_string()),
-            ("SEARCH_LIMIT", "1000".to_string()),
-        ],
-    );
-    let cfg = dir.join(format!("haproxy{n}.cfg"));
-    std::fs::write(&cfg, cfg_text).expect("write haproxy.cfg");
-    let log = dir.join(format!("haproxy{n}.log"));
-    let guard = ProcessGuard::spawn(
-        "haproxy",
-        command("haproxy").arg("-db").arg("-f").arg(&cfg),
-        &log,
-    );
-    Instance {
-        _guard: guard,
-        base: format!("http://127.0.0.1:{site}"),
-        metrics: format!("http://127.0.0.1:{metrics}/metrics"),
-    }
-}
-
 /// Requests per class the store holds for `route` of source `i`, since its baseline.
 fn classes(store: &Store, i: usize, route: &str) -> BTreeMap<StatusClass, u64> {
     let mut out = BTreeMap::new();
@@ -85,8 +52,8 @@ async fn two_haproxy_instances_make_one_gateway() {
     }
     let (backend, _task) = start_backend().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let one = start_haproxy(dir.path(), 1, backend.port());
-    let two = start_haproxy(dir.path(), 2, backend.port());
+    let one = Haproxy::start(dir.path(), "haproxy1", backend.port(), 1000);
+    let two = Haproxy::start(dir.path(), "haproxy2", backend.port(), 1000);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -187,3 +187,46 @@ pub fn config(template: &str, vars: &[(&str, String)]) -> String {
     }
     text
 }
+
+/// A real HAProxy from `haproxy.cfg.tpl`, on free loopback ports, in front of `backend_port`.
+pub struct Haproxy {
+    pub guard: ProcessGuard,
+    /// `http://127.0.0.1:PORT` of the frontend.
+    pub base: String,
+    /// The Prometheus exporter's URL.
+    pub metrics: String,
+    /// HAProxy's own output (shown when it fails to start).
+    pub log: std::path::PathBuf,
+}
+
+impl Haproxy {
+    /// `name` tells the files of several instances in one `dir` apart; `search_limit` is the
+    /// frontend limiter's requests per window on `/search`.
+    pub fn start(dir: &Path, name: &str, backend_port: u16, search_limit: u32) -> Haproxy {
+        let (site, metrics, dead) = (free_port(), free_port(), free_port());
+        let text = config(
+            "haproxy.cfg.tpl",
+            &[
+                ("SITE_PORT", site.to_string()),
+                ("METRICS_PORT", metrics.to_string()),
+                ("DEAD_PORT", dead.to_string()),
+                ("BACKEND_PORT", backend_port.to_string()),
+                ("SEARCH_LIMIT", search_limit.to_string()),
+            ],
+        );
+        let cfg = dir.join(format!("{name}.cfg"));
+        std::fs::write(&cfg, text).expect("write haproxy.cfg");
+        let log = dir.join(format!("{name}.log"));
+        let guard = ProcessGuard::spawn(
+            "haproxy",
+            command("haproxy").arg("-db").arg("-f").arg(&cfg),
+            &log,
+        );
+        Haproxy {
+            guard,
+            base: format!("http://127.0.0.1:{site}"),
+            metrics: format!("http://127.0.0.1:{metrics}/metrics"),
+            log,
+        }
+    }
+}
