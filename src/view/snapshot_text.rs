@@ -16,6 +16,47 @@ fn pct(part: Option<f64>, requests: u64) -> String {
     }
 }
 
+/// The numeric columns a route or an instance row shares.
+struct Numbers<'a> {
+    requests: u64,
+    rate_per_s: Option<f64>,
+    ratios: [Option<f64>; 3],
+    latency: &'a super::snapshot::Latency,
+}
+
+impl<'a> Numbers<'a> {
+    fn of_route(r: &'a super::snapshot::RouteEntry) -> Self {
+        Numbers {
+            requests: r.requests,
+            rate_per_s: r.rate_per_s,
+            ratios: [r.ratio_4xx, r.ratio_5xx, r.ratio_429],
+            latency: &r.latency_ms,
+        }
+    }
+
+    fn of_instance(i: &'a super::snapshot::InstanceEntry) -> Self {
+        Numbers {
+            requests: i.requests,
+            rate_per_s: i.rate_per_s,
+            ratios: [i.ratio_4xx, i.ratio_5xx, i.ratio_429],
+            latency: &i.latency_ms,
+        }
+    }
+}
+
+/// Requests, req/s, 4xx, 5xx, 429 and p99, formatted.
+fn numbers(n: &Numbers<'_>) -> [String; 6] {
+    let [r4, r5, r429] = n.ratios.map(|r| pct(r, n.requests));
+    [
+        n.requests.to_string(),
+        format::rate(n.rate_per_s),
+        r4,
+        r5,
+        r429,
+        format::millis(n.latency.p99),
+    ]
+}
+
 fn worst_first(s: &Snapshot) -> Vec<&super::snapshot::RouteEntry> {
     let mut rows: Vec<_> = s.routes.iter().collect();
     rows.sort_by(|a, b| {
@@ -81,30 +122,20 @@ pub fn text(s: &Snapshot) -> String {
     );
     for r in worst_first(s) {
         let name = route_label(r);
+        let [n, rate, r4, r5, r429, p99] = numbers(&Numbers::of_route(r));
         let _ = writeln!(
             out,
-            "{:<40} {:<22} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8}",
+            "{:<40} {:<22} {n:>8} {rate:>8} {r4:>7} {r5:>7} {r429:>7} {p99:>8}",
             format::fit(&name, 40),
             format::fit(&r.source, 22),
-            r.requests,
-            format::rate(r.rate_per_s),
-            pct(r.ratio_4xx, r.requests),
-            pct(r.ratio_5xx, r.requests),
-            pct(r.ratio_429, r.requests),
-            format::millis(r.latency_ms.p99)
         );
         for i in r.instances.iter().flatten() {
             let name = format!("  └ {} [{}]", i.source, i.state);
+            let [n, rate, r4, r5, r429, p99] = numbers(&Numbers::of_instance(i));
             let _ = writeln!(
                 out,
-                "{:<63} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8}",
+                "{:<63} {n:>8} {rate:>8} {r4:>7} {r5:>7} {r429:>7} {p99:>8}",
                 format::fit(&name, 63),
-                i.requests,
-                format::rate(i.rate_per_s),
-                pct(i.ratio_4xx, i.requests),
-                pct(i.ratio_5xx, i.requests),
-                pct(i.ratio_429, i.requests),
-                format::millis(i.latency_ms.p99)
             );
         }
     }
@@ -144,30 +175,20 @@ pub fn markdown(s: &Snapshot) -> String {
     let _ = writeln!(out, "\n| route | source | requests | req/s | 4xx | 5xx | 429 | p99 |\n|---|---|---:|---:|---:|---:|---:|---:|");
     for r in worst_first(s) {
         let name = route_label(r);
+        let cells = numbers(&Numbers::of_route(r)).join(" | ");
         let _ = writeln!(
             out,
-            "| `{}` | `{}` | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | `{}` | {cells} |",
             md_cell(&name),
             md_cell(&r.source),
-            r.requests,
-            format::rate(r.rate_per_s),
-            pct(r.ratio_4xx, r.requests),
-            pct(r.ratio_5xx, r.requests),
-            pct(r.ratio_429, r.requests),
-            format::millis(r.latency_ms.p99)
         );
         for i in r.instances.iter().flatten() {
+            let cells = numbers(&Numbers::of_instance(i)).join(" | ");
             let _ = writeln!(
                 out,
-                "| └ | `{}` ({}) | {} | {} | {} | {} | {} | {} |",
+                "| └ | `{}` ({}) | {cells} |",
                 md_cell(&i.source),
                 i.state,
-                i.requests,
-                format::rate(i.rate_per_s),
-                pct(i.ratio_4xx, i.requests),
-                pct(i.ratio_5xx, i.requests),
-                pct(i.ratio_429, i.requests),
-                format::millis(i.latency_ms.p99)
             );
         }
     }
