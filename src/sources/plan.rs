@@ -78,9 +78,10 @@ impl Plan {
         for p in &self.sources {
             let SourcePlan::Scrape(p) = p else { continue };
             let Some(name) = &p.gateway else { continue };
-            match out.iter_mut().find(|g| &g.name == name) {
+            let name = crate::sanitize::sanitize(name);
+            match out.iter_mut().find(|g| g.name == name) {
                 Some(g) => g.instances.push(p.spec.id.clone()),
-                None => out.push(crate::store::Gateway::new(name, vec![p.spec.id.clone()])),
+                None => out.push(crate::store::Gateway::new(&name, vec![p.spec.id.clone()])),
             }
         }
         out
@@ -97,8 +98,10 @@ fn host_port(url: &str) -> &str {
     authority.rsplit_once('@').map_or(authority, |(_, h)| h)
 }
 
+/// A source's id: kind, name and, when taken, `#2`, `#3` …; sanitised once here, since the id
+/// is shown on every screen and in every output.
 fn unique_id(taken: &[SourcePlan], kind: SourceKind, name: &str) -> SourceId {
-    let base = format!("{}:{name}", kind.label());
+    let base = format!("{}:{}", kind.label(), crate::sanitize::sanitize(name));
     let mut id = base.clone();
     let mut n = 2;
     while taken.iter().any(|p| p.spec().id.as_str() == id) {
@@ -430,6 +433,18 @@ mod tests {
                 "scrape:10.0.0.3:8405"
             ]
         );
+    }
+
+    #[test]
+    fn source_ids_are_sanitised_once_where_they_are_made() {
+        let args = SourceArgs {
+            log: vec!["/tmp/evil\u{1b}[2Jname.log".into()],
+            ..SourceArgs::default()
+        };
+        let plan = resolve(&args, false).unwrap();
+        let id = plan.sources[0].spec().id.as_str().to_string();
+        assert!(!id.contains('\u{1b}'), "{id:?}");
+        assert!(id.starts_with("log:") && id.ends_with("name.log"), "{id:?}");
     }
 
     #[test]
