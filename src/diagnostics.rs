@@ -41,3 +41,11 @@ pub fn init(level: &str) -> Option<WorkerGuard> {
         .ok()?;
     Some(guard)
 }
+
+/// Writes one line to stderr, ignoring failure: after an SSH session drops, stderr is a
+/// hung-up terminal, and `eprintln!` would panic on the way out instead of exiting.
+pub fn print_error(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}

@@ -24,12 +24,15 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("gatewatch: cannot start the runtime: {e}");
+            gatewatch::diagnostics::print_error(&format!(
+                "gatewatch: cannot start the runtime: {e}"
+            ));
             return ExitCode::from(1);
         }
     };
     let code = runtime.block_on(gatewatch::commands::dispatch(cli));
-    // Source tasks may be blocked on I/O; don't wait for them on the way out.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    // Everything the command writes is written by now. Source tasks may be blocked on I/O
+    // (a log source waits for lines that may never come): don't wait for them on the way out.
+    runtime.shutdown_background();
     ExitCode::from(code)
 }

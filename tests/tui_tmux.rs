@@ -92,3 +92,40 @@ fn sigterm_and_sighup_leave_the_terminal_clean() {
         );
     }
 }
+
+/// The pane is killed (as when an SSH session drops): the terminal hangs up under the running
+/// dashboard. gatewatch must exit, not spin on a dead terminal or panic on a dead stderr.
+#[test]
+fn a_hung_up_terminal_ends_the_dashboard() {
+    if !tmux_available("the terminal end-to-end tests") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let s = Tmux::start(home.path(), "gwhup", "", "");
+    s.wait_for("the dashboard", |sc| sc.contains("ROUTE"));
+    let pid = s.pid();
+    assert!(Command::new("tmux")
+        .args(["-S", &s.socket, "kill-session", "-t", &s.name])
+        .status()
+        .unwrap()
+        .success());
+    // A zombie waiting for its parent to reap it has exited too.
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+            st.rsplit(')')
+                .next()
+                .is_some_and(|r| !r.trim_start().starts_with('Z'))
+        })
+    };
+    let mut waited = 0;
+    while alive() && waited < 200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 1;
+    }
+    if alive() {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("gatewatch (pid {pid}) still runs 10 s after its terminal hung up");
+    }
+    let log = std::fs::read_to_string(home.path().join("s/gatewatch/gatewatch.log")).unwrap();
+    assert!(!log.contains("panic"), "it panicked on the way out:\n{log}");
+}

@@ -151,7 +151,7 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             tokio::time::sleep(MIN_FRAME - since).await;
             session.drain(DRAIN_LIMIT);
         }
-        let size = guard.terminal.size()?;
+        let size = guard.terminal().size()?;
         let ctx = crate::view::ViewContext {
             keys: &hints,
             catalog: Some(&runbooks.catalog),
@@ -166,11 +166,16 @@ pub async fn run(plan: Plan, theme_flag: Option<&str>) -> Result<u8> {
             if force {
                 // Not `clear()`: it queries the cursor position, and the answer would race
                 // with the key reader. `resize` clears the screen and resets the back buffer.
-                guard
-                    .terminal
-                    .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+                guard.terminal().resize(ratatui::layout::Rect::new(
+                    0,
+                    0,
+                    size.width,
+                    size.height,
+                ))?;
             }
-            guard.terminal.draw(|f| crate::ui::draw(f, &view, &theme))?;
+            guard
+                .terminal()
+                .draw(|f| crate::ui::draw(f, &view, &theme))?;
             if last_view.is_none() {
                 let ms = crate::diagnostics::since_start().as_secs_f64() * 1000.0;
                 tracing::info!("first frame drawn {ms:.1} ms after start");

@@ -28,7 +28,8 @@ pub fn restore() {
 }
 
 pub struct TerminalGuard {
-    pub terminal: Term,
+    /// Always `Some` until the guard drops.
+    terminal: Option<Term>,
 }
 
 impl TerminalGuard {
@@ -52,13 +53,31 @@ impl TerminalGuard {
                 return Err(e);
             }
         };
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard {
+            terminal: Some(terminal),
+        })
+    }
+
+    pub fn terminal(&mut self) -> &mut Term {
+        match &mut self.terminal {
+            Some(t) => t,
+            None => unreachable!("the terminal is only taken when the guard drops"),
+        }
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+        if let Some(mut terminal) = self.terminal.take() {
+            // ratatui's own drop shows the cursor again and, when that fails (the terminal hung
+            // up: SSH dropped, tmux pane killed), reports it with `eprintln!`, which panics on a
+            // dead stderr. Show it here; on failure, skip ratatui's drop: nothing is left to
+            // restore on a terminal that is gone.
+            if terminal.show_cursor().is_err() {
+                std::mem::forget(terminal);
+            }
+        }
     }
 }
 
@@ -68,7 +87,8 @@ fn install_panic_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
-            tracing::error!("panic: {info}");
+            let trace = std::backtrace::Backtrace::force_capture();
+            tracing::error!("panic: {info}\n{trace}");
             previous(info);
         }));
     });

@@ -60,13 +60,13 @@ pub async fn dispatch(cli: Cli) -> u8 {
         }
         Err(e) => {
             let msg = crate::sanitize::sanitize(&format!("{e:#}")).into_owned();
-            eprintln!("gatewatch: {msg}");
+            crate::diagnostics::print_error(&format!("gatewatch: {msg}"));
             1
         }
     }
 }
 
 fn config_error(e: crate::config::ConfigError) -> u8 {
-    eprintln!("gatewatch: config error: {e}");
+    crate::diagnostics::print_error(&format!("gatewatch: config error: {e}"));
     2
 }

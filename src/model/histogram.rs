@@ -25,19 +25,56 @@ const LOG_GROWTH: f64 = 1.04;
 const LOG_MIN_MS: f64 = 0.01;
 const LOG_BUCKETS: usize = 510;
 
-/// Whole milliseconds looked up in [`log_table`] instead of computing a logarithm.
-const TABLE_FROM_MS: f64 = 16.0;
+/// Latencies below this many milliseconds are looked up by whole microsecond in
+/// [`micros_table`], from here to `TABLE_TO_MS` by whole millisecond in [`millis_table`],
+/// instead of computing a logarithm.
+const MICROS_TO_MS: f64 = 16.0;
 const TABLE_TO_MS: f64 = 8192.0;
 
 /// For each whole millisecond below `TABLE_TO_MS`: the log-scale bucket holding it.
-fn log_table() -> &'static [u16] {
+fn millis_table() -> &'static [u16] {
+    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    TABLE.get_or_init(|| first_bounds((0..TABLE_TO_MS as usize).map(|k| k as f64)))
+}
+
+/// For each whole microsecond below `MICROS_TO_MS`: the log-scale bucket holding it.
+fn micros_table() -> &'static [u16] {
     static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let bounds = &log_layout().upper_ms;
-        (0..TABLE_TO_MS as usize)
-            .map(|k| bounds.partition_point(|&b| b < k as f64) as u16)
-            .collect()
+        first_bounds((0..(MICROS_TO_MS * 1000.0) as usize).map(|k| k as f64 / 1000.0))
     })
+}
+
+/// The index of the first log-scale bound ≥ each value.
+fn first_bounds(values: impl Iterator<Item = f64>) -> Vec<u16> {
+    let bounds = &log_layout().upper_ms;
+    values
+        .map(|v| bounds.partition_point(|&b| b < v) as u16)
+        .collect()
+}
+
+/// The log-scale bucket of `ms` (the first upper bound ≥ ms): a table look-up, settled
+/// against the actual bounds so that it is exact.
+pub(crate) fn log_bucket_of(ms: f64) -> usize {
+    let bounds = &log_layout().upper_ms;
+    if ms.is_nan() || ms <= LOG_MIN_MS {
+        return 0;
+    }
+    let mut i = if ms < MICROS_TO_MS {
+        usize::from(micros_table()[(ms * 1000.0) as usize])
+    } else if ms < TABLE_TO_MS {
+        usize::from(millis_table()[ms as usize])
+    } else {
+        (((ms / LOG_MIN_MS).ln() / LOG_GROWTH.ln()).ceil() as usize).min(bounds.len() - 1)
+    };
+    // Float rounding (of the product, or of the logarithm) can land one off either way.
+    while i > 0 && bounds[i - 1] >= ms {
+        i -= 1;
+    }
+    while bounds[i] < ms {
+        i += 1;
+    }
+    i
 }
 
 fn log_layout() -> &'static Arc<BucketLayout> {
@@ -64,6 +101,16 @@ impl LatencyHistogram {
     }
 
     /// An empty histogram in the fixed log-scale layout (0.01 ms to ~5 min, 4% buckets).
+    /// A log-scale histogram from (bucket index, count) pairs sorted by index, without zeros.
+    pub(crate) fn log_scale_from_sorted(counts: Vec<(u16, u64)>) -> Self {
+        let total = counts.iter().map(|&(_, n)| n).sum();
+        LatencyHistogram {
+            layout: log_layout().clone(),
+            counts,
+            total,
+        }
+    }
+
     pub fn log_scale() -> Self {
         Self::with_layout(log_layout().clone())
     }
@@ -82,31 +129,10 @@ impl LatencyHistogram {
 
     /// Index of the bucket holding `ms` (the first upper bound ≥ ms).
     pub fn bucket_of(&self, ms: f64) -> usize {
-        let bounds = &self.layout.upper_ms;
         if Arc::ptr_eq(&self.layout, log_layout()) {
-            if ms.is_nan() || ms <= LOG_MIN_MS {
-                return 0;
-            }
-            if (TABLE_FROM_MS..TABLE_TO_MS).contains(&ms) {
-                // The bucket of the whole milliseconds below `ms`, then up to the one holding it
-                // (a millisecond spans at most two bucket boundaries from 16 ms up).
-                let mut i = usize::from(log_table()[ms as usize]);
-                while bounds[i] < ms {
-                    i += 1;
-                }
-                return i;
-            }
-            let i = ((ms / LOG_MIN_MS).ln() / LOG_GROWTH.ln()).ceil() as usize;
-            // Float rounding can land one off; settle against the actual bounds.
-            let mut i = i.min(bounds.len() - 1);
-            while i > 0 && bounds[i - 1] >= ms {
-                i -= 1;
-            }
-            while bounds[i] < ms {
-                i += 1;
-            }
-            return i;
+            return log_bucket_of(ms);
         }
+        let bounds = &self.layout.upper_ms;
         bounds.partition_point(|&b| b < ms).min(bounds.len() - 1)
     }
 
@@ -285,6 +311,9 @@ mod tests {
         for k in 0..20_000 {
             let ms = f64::from(k);
             values.extend([ms, (ms / 1000.0) * 1000.0, ms + 0.5, ms - 1e-9, ms + 1e-9]);
+            // Microseconds below 20 ms, as `$request_time`-style decimals read back.
+            let us = ms / 1000.0;
+            values.extend([us, (us / 1e6) * 1e6, us + 1e-12, us - 1e-12, us + 0.0005]);
         }
         values.extend(bounds.iter().filter(|b| b.is_finite()).copied());
         for ms in values {

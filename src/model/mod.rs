@@ -4,6 +4,7 @@ pub mod check;
 pub mod cors;
 pub mod counter;
 pub mod histogram;
+pub mod latency_tally;
 pub mod ratelimit;
 pub mod route;
 pub mod route_template;

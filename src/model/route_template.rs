@@ -169,43 +169,53 @@ impl RouteTemplates {
 }
 
 /// Writes `path` with id-like segments replaced by `{id}` into `out`.
+///
+/// One pass over the bytes; the text between replaced segments is copied in one piece, so an
+/// id-free path (most lines) costs a scan and a single copy.
 pub fn collapse_ids(path: &str, out: &mut String) {
     if path.is_empty() {
         out.push('/');
         return;
     }
     let b = path.as_bytes();
+    let mut copied = 0;
     let mut start = 0;
-    loop {
-        let end = memchr::memchr(b'/', &b[start..]).map_or(b.len(), |i| start + i);
+    let mut digit = false;
+    for i in 0..=b.len() {
+        let c = b.get(i).copied().unwrap_or(b'/');
+        if c != b'/' {
+            digit |= c.is_ascii_digit();
+            continue;
+        }
         // Slash positions are char boundaries, so the slice is valid UTF-8.
-        let seg = &path[start..end];
-        if !seg.is_empty() {
-            push_segment(seg, out);
+        let seg = &path[start..i];
+        // A word under 16 bytes starting with a letter, without digits, is never an id.
+        let plain =
+            seg.is_empty() || (seg.as_bytes()[0].is_ascii_alphabetic() && seg.len() < 16 && !digit);
+        if !plain {
+            if let Some(kept) = collapsed_segment(seg) {
+                out.push_str(&path[copied..start]);
+                out.push_str(ID);
+                out.push_str(kept);
+                copied = i;
+            }
         }
-        if end == b.len() {
-            break;
-        }
-        out.push('/');
-        start = end + 1;
+        start = i + 1;
+        digit = false;
     }
+    out.push_str(&path[copied..]);
 }
 
-fn push_segment(seg: &str, out: &mut String) {
-    let first = seg.as_bytes()[0];
-    // Fast path: a word under 16 bytes starting with a letter, without digits, is never an id.
-    if first.is_ascii_alphabetic() && seg.len() < 16 && !seg.bytes().any(|c| c.is_ascii_digit()) {
-        out.push_str(seg);
-        return;
-    }
-    match memchr::memrchr(b'.', seg.as_bytes()) {
+/// For a segment that collapses, what follows the `{id}` (an extension such as `.json`, or
+/// nothing); `None` when the segment stays as it is.
+fn collapsed_segment(seg: &str) -> Option<&str> {
+    match seg.bytes().rposition(|c| c == b'.') {
         // `12345.json` → `{id}.json`; `report.v2.pdf` stays.
         Some(dot) if dot > 0 && is_id_like(&seg[..dot]) && is_extension(&seg[dot + 1..]) => {
-            out.push_str(ID);
-            out.push_str(&seg[dot..]);
+            Some(&seg[dot..])
         }
-        _ if is_id_like(seg) => out.push_str(ID),
-        _ => out.push_str(seg),
+        _ if is_id_like(seg) => Some(""),
+        _ => None,
     }
 }
 
@@ -354,6 +364,27 @@ mod tests {
         fn auto_templating_keeps_the_segment_count(path in "(/[a-z0-9{}%._-]{0,12}){1,6}") {
             let k = RouteTemplates::auto().route_key(Some("GET"), &path);
             proptest::prop_assert_eq!(k.route.matches('/').count(), path.matches('/').count());
+        }
+
+        /// The one-pass scanner agrees with the rule stated segment by segment.
+        #[test]
+        fn one_pass_matches_the_per_segment_rule(
+            path in "(/([a-z]{1,20}|[0-9a-f]{1,40}|[a-zA-Z0-9_.~-]{0,24}|\\PC{0,6})){0,6}/?"
+        ) {
+            let by_segment: Vec<String> = path
+                .split('/')
+                .map(|seg| match seg.rfind('.') {
+                    Some(dot) if dot > 0 && is_id_like(&seg[..dot]) && is_extension(&seg[dot + 1..]) => {
+                        format!("{ID}{}", &seg[dot..])
+                    }
+                    _ if is_id_like(seg) => ID.to_string(),
+                    _ => seg.to_string(),
+                })
+                .collect();
+            let want = if path.is_empty() { "/".to_string() } else { by_segment.join("/") };
+            let mut got = String::new();
+            collapse_ids(&path, &mut got);
+            proptest::prop_assert_eq!(got, want);
         }
 
         #[test]

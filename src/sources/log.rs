@@ -93,6 +93,7 @@ fn consume(plan: LogPlan, history: Duration, tx: &mpsc::Sender<Event>) -> Result
                 if start < data.len() {
                     agg.push_line(&data[start..], at);
                 }
+                super::tail::recycle(data);
                 pending_since.get_or_insert_with(Instant::now);
             }
             Ok(TailEvent::Oversize { bytes, .. }) => {

@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::samples::SampleRing;
 use super::{detect, FormatChoice, FormatName, LineError, LogFormat, LogRecord};
-use crate::model::histogram::LatencyHistogram;
+use crate::model::latency_tally::LatencyTally;
 use crate::model::route::RouteKey;
 use crate::model::route_template::{RouteTemplates, Templated};
 use crate::model::source::SourceStats;
@@ -72,7 +72,7 @@ struct Pending {
     route: u32,
     at: i64,
     statuses: Vec<(u16, Responder, u64)>,
-    latency: Option<LatencyHistogram>,
+    latency: LatencyTally,
 }
 
 pub struct LogAggregator {
@@ -220,9 +220,7 @@ impl LogAggregator {
             None => p.statuses.push((rec.status, rec.responder, 1)),
         }
         if let Some(ms) = rec.latency_ms {
-            p.latency
-                .get_or_insert_with(LatencyHistogram::log_scale)
-                .record(ms);
+            p.latency.record(ms);
         }
         if rec.status >= 400 && self.opts.error_samples > 0 {
             self.samples[route as usize].push(
@@ -254,7 +252,7 @@ impl LogAggregator {
                 route,
                 at: bucket,
                 statuses: Vec::with_capacity(4),
-                latency: None,
+                latency: LatencyTally::default(),
             });
         }
         self.current_slots[r] = slot as u32;
@@ -356,7 +354,7 @@ impl LogAggregator {
             for (code, responder, n) in p.statuses {
                 d.add(Status::Code(code), responder, n);
             }
-            d.latency = p.latency;
+            d.latency = (!p.latency.is_empty()).then(|| p.latency.to_histogram());
             latest.insert(p.route, deltas.len());
             deltas.push(d);
         }

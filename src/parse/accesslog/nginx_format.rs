@@ -44,6 +44,9 @@ enum Op {
         /// Read up to this byte; `None` = to the end of the line.
         stop: Option<u8>,
         quoted: bool,
+        /// Usually longer than a few bytes (request line, user agent, time): search with
+        /// `memchr` straight away instead of a byte loop first.
+        long: bool,
     },
 }
 
@@ -113,6 +116,7 @@ impl Template {
                 var,
                 stop: None,
                 quoted: false,
+                long: false,
             });
             names.push(name.to_string());
             i = next;
@@ -144,9 +148,20 @@ impl Template {
             };
             let before_quote =
                 k > 0 && matches!(&ops[k - 1], Op::Lit(l) if l.last() == Some(&b'"'));
-            if let Op::Field { stop, quoted, .. } = &mut ops[k] {
+            if let Op::Field {
+                var,
+                stop,
+                quoted,
+                long,
+            } = &mut ops[k]
+            {
                 *stop = after;
                 *quoted = before_quote && after == Some(b'"');
+                *long = *quoted
+                    || matches!(
+                        var,
+                        Var::Request | Var::Target | Var::TimeLocal | Var::TimeIso | Var::Ignored
+                    );
             }
         }
         let rule = if rule == ResponderRule::None && vars.contains(&Var::UpstreamStatusList) {
@@ -203,14 +218,21 @@ impl Template {
                     }
                     pos += l.len();
                 }
-                Op::Field { var, stop, quoted } => {
+                Op::Field {
+                    var,
+                    stop,
+                    quoted,
+                    long,
+                } => {
                     let end = match stop {
                         None => self.tail_end(b, pos),
-                        Some(c) => find_stop(b, pos, *c, *quoted, var.is_list())
+                        Some(c) => find_stop(b, pos, *c, *quoted, var.is_list(), *long)
                             .ok_or(LineError::Truncated { at: b.len() })?,
                     };
-                    let v = line.get(pos..end).ok_or(LineError::Truncated { at: pos })?;
-                    self.apply(*var, v, rec, &mut scan, &mut status)?;
+                    if *var != Var::Ignored {
+                        let v = line.get(pos..end).ok_or(LineError::Truncated { at: pos })?;
+                        self.apply(*var, v, rec, &mut scan, &mut status)?;
+                    }
                     pos = end;
                 }
             }
@@ -364,11 +386,33 @@ pub(crate) fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
     memchr(c, &b[head..]).map(|i| head + i)
 }
 
+/// The first `c` in `b[from..]` for a field that is usually long: an empty or one-byte field
+/// (`"-"`) is told from the first bytes, anything else goes to `memchr` at once.
+#[inline]
+fn find_byte_long(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    match b.get(from..from + 2) {
+        Some([x, _]) if *x == c => Some(from),
+        Some([_, y]) if *y == c => Some(from + 1),
+        _ => memchr(c, b.get(from..)?).map(|i| from + i),
+    }
+}
+
 /// Finds the end of a field starting at `pos`.
-fn find_stop(b: &[u8], pos: usize, stop: u8, quoted: bool, list: bool) -> Option<usize> {
+fn find_stop(
+    b: &[u8],
+    pos: usize,
+    stop: u8,
+    quoted: bool,
+    list: bool,
+    long: bool,
+) -> Option<usize> {
     let mut from = pos;
     loop {
-        let i = find_byte(b, from, stop)?;
+        let i = if long {
+            find_byte_long(b, from, stop)?
+        } else {
+            find_byte(b, from, stop)?
+        };
         if quoted && i > pos && b[i - 1] == b'\\' {
             // An escaped quote (`\"`) unless the backslash is itself escaped.
             let backslashes = b[pos..i].iter().rev().take_while(|&&c| c == b'\\').count();
@@ -420,17 +464,27 @@ pub(crate) fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped
 
 /// `combined` as many sites extend it: `… "$http_user_agent" $request_time [$upstream_response_time]`.
 fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
-    let mut words = rest.split_ascii_whitespace();
-    if rec.latency_ms.is_none() {
-        if let Some(w) = words.next() {
-            if w.contains('.') {
-                rec.latency_ms = parse_decimal(w).map(|s| s * 1000.0);
-                if let Some(u) = words.next().filter(|u| u.contains('.')) {
-                    rec.upstream_latency_ms = parse_decimal(u).map(|s| s * 1000.0);
-                }
-            }
+    if rec.latency_ms.is_some() {
+        return;
+    }
+    let (first, rest) = next_word(rest);
+    if first.contains('.') {
+        rec.latency_ms = parse_decimal(first).map(|s| s * 1000.0);
+        let (second, _) = next_word(rest);
+        if second.contains('.') {
+            rec.upstream_latency_ms = parse_decimal(second).map(|s| s * 1000.0);
         }
     }
+}
+
+/// The first whitespace-separated word of `s` (empty when there is none) and what follows it.
+fn next_word(s: &str) -> (&str, &str) {
+    let s = s.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let end = s
+        .bytes()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    s.split_at(end)
 }
 
 #[cfg(test)]

@@ -315,7 +315,7 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
         };
     }
     // One pass for both: `?` and `#` end the path.
-    match t.bytes().position(|c| c == b'?' || c == b'#') {
+    match memchr::memchr2(b'?', b'#', t.as_bytes()) {
         None => (t, None),
         Some(i) if t.as_bytes()[i] == b'#' => (&t[..i], None),
         Some(i) => {

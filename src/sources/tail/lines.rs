@@ -49,8 +49,12 @@ impl LineSplitter {
     /// A buffer to read the next bytes into: it already holds the pending partial line, so the
     /// common case never copies a line twice. Give it back through [`Self::accept`].
     pub(crate) fn take_buffer(&mut self, room: usize) -> Vec<u8> {
-        let mut buf = std::mem::take(&mut self.pending);
-        buf.reserve(room);
+        let pending = std::mem::take(&mut self.pending);
+        if pending.capacity() >= pending.len() + room {
+            return pending;
+        }
+        let mut buf = super::pool::take(pending.len() + room);
+        buf.extend_from_slice(&pending);
         buf
     }
 

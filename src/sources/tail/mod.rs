@@ -30,6 +30,7 @@ mod identity;
 mod lines;
 mod names;
 mod outbox;
+mod pool;
 mod reader;
 mod resolve;
 mod stdin;
@@ -43,6 +44,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use outbox::Outbox;
+pub use pool::recycle;
 use watcher::Nudge;
 
 /// Passes over the files are at least this far apart when woken by events, so that thousands
