@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
+use super::route_cache::RouteCache;
 use super::samples::SampleRing;
 use super::{detect, FormatChoice, FormatName, LineError, LogFormat, LogRecord};
 use crate::model::latency_tally::LatencyTally;
@@ -88,6 +89,7 @@ pub struct LogAggregator {
     other: Option<u32>,
     hidden: FxHashSet<u64>,
     scratch: String,
+    route_cache: RouteCache,
     pending_index: FxHashMap<(u32, i64), usize>,
     pending: Vec<Pending>,
     /// Fast path for time-ordered input: the pending slot of each route in `current_bucket`.
@@ -117,6 +119,7 @@ impl LogAggregator {
             other: None,
             hidden: FxHashSet::default(),
             scratch: String::with_capacity(128),
+            route_cache: RouteCache::default(),
             pending_index: FxHashMap::default(),
             pending: Vec::new(),
             current_bucket: i64::MIN,
@@ -260,6 +263,23 @@ impl LogAggregator {
     }
 
     fn route_of(&mut self, rec: &LogRecord<'_>) -> u32 {
+        let by_name = self.opts.prefer_route_name
+            || self.format.as_ref().is_some_and(LogFormat::routes_by_name)
+            || rec.path.is_empty();
+        if !by_name {
+            if let Some(route) = self.route_cache.get(rec.method, &rec.path) {
+                return route;
+            }
+        }
+        let (route, self_templated) = self.route_uncached(rec, by_name);
+        if self_templated {
+            self.route_cache.put(rec.method, &rec.path, route);
+        }
+        route
+    }
+
+    /// The route of `rec`, and whether its path is its own template (so it may be cached).
+    fn route_uncached(&mut self, rec: &LogRecord<'_>, by_name: bool) -> (u32, bool) {
         let m = match rec.method {
             None => 0,
             Some(name) => match self.methods.iter().position(|x| **x == *name) {
@@ -269,12 +289,9 @@ impl LogAggregator {
                     self.by_method.push(FxHashMap::default());
                     self.methods.len()
                 }
-                None => return self.hide(None, &rec.path),
+                None => return (self.hide(None, &rec.path), false),
             },
         };
-        let by_name = self.opts.prefer_route_name
-            || self.format.as_ref().is_some_and(LogFormat::routes_by_name)
-            || rec.path.is_empty();
         let named = rec.route_name.filter(|_| by_name);
         let pattern = match named {
             Some(name) => {
@@ -293,12 +310,13 @@ impl LogAggregator {
             },
         };
         let template: &str = pattern.as_deref().unwrap_or(&self.scratch);
+        let self_templated = !by_name && pattern.is_none() && template == rec.path;
         if let Some(&idx) = self.by_method[m].get(template) {
-            return idx;
+            return (idx, self_templated);
         }
         if self.keys.len() - usize::from(self.other.is_some()) >= self.opts.route_cap {
             let t = template.to_string();
-            return self.hide(rec.method, &t);
+            return (self.hide(rec.method, &t), self_templated);
         }
         let template: Box<str> = Box::from(template);
         let method = (m > 0).then(|| self.methods[m - 1].as_ref());
@@ -311,7 +329,7 @@ impl LogAggregator {
         };
         let idx = self.push_key(key);
         self.by_method[m].insert(template, idx);
-        idx
+        (idx, self_templated)
     }
 
     fn push_key(&mut self, key: RouteKey) -> u32 {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::model::status::Status;
 use crate::model::histogram::LatencyHistogram;
+use crate::model::status::Status;
 
 const T0: Timestamp = Timestamp(1_795_345_190_000);
 

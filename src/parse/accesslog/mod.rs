@@ -20,6 +20,7 @@ pub mod kong;
 pub mod nginx_format;
 pub mod nginx_json;
 pub mod nginx_vars;
+mod route_cache;
 pub mod samples;
 pub mod traefik;
 pub mod values;

@@ -367,23 +367,37 @@ fn nginx_responder(has_header_time: bool, rec: &LogRecord<'_>, scan: &Scan<'_>) 
 /// `b[pos..]` starts with `lit`; compared inline because literals are one to three bytes.
 #[inline]
 fn literal_at(b: &[u8], pos: usize, lit: &[u8]) -> bool {
-    match b.get(pos..pos + lit.len()) {
-        Some(window) => window.iter().zip(lit).all(|(x, y)| x == y),
-        None => false,
+    match (lit, b.get(pos..pos + lit.len())) {
+        ([c], Some([x])) => c == x,
+        (_, Some(window)) => window.iter().zip(lit).all(|(x, y)| x == y),
+        (_, None) => false,
     }
 }
 
-/// The first `c` in `b[from..]`. Fields are mostly a few bytes long, where a plain loop beats
-/// the set-up of a vectorised search; longer ones go to `memchr`.
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The first `c` in `b[from..]`. Fields are mostly a few bytes long, where the set-up of a
+/// vectorised search costs more than the search: eight bytes at a time in a word (the lowest
+/// zero byte of `word ^ c…c` is the first match), and `memchr` past the first 32 bytes.
 #[inline]
 pub(crate) fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
-    let head = b.len().min(from + 16);
-    for (i, &x) in b.get(from..head)?.iter().enumerate() {
-        if x == c {
-            return Some(from + i);
+    let pattern = ONES * u64::from(c);
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i - from >= 32 {
+            return memchr(c, &b[i..]).map(|k| i + k);
         }
     }
-    memchr(c, &b[head..]).map(|i| head + i)
+    b.get(i..)?.iter().position(|&x| x == c).map(|k| i + k)
 }
 
 /// The first `c` in `b[from..]` for a field that is usually long: an empty or one-byte field

@@ -158,3 +158,20 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// The word-at-a-time search finds the same byte as a plain scan, wherever it starts.
+    #[test]
+    fn find_byte_agrees_with_a_plain_scan(
+        bytes in proptest::collection::vec(proptest::prop_oneof![
+            proptest::prelude::Just(b' '), proptest::prelude::Just(b'"'), 0u8..=255u8
+        ], 0..80),
+        from in 0usize..90,
+        c in proptest::prop_oneof![proptest::prelude::Just(b' '), proptest::prelude::Just(b'"'), 0u8..=255u8],
+    ) {
+        let want = bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|&x| x == c).map(|k| from + k));
+        proptest::prop_assert_eq!(find_byte(&bytes, from, c), want);
+    }
+}
