@@ -147,16 +147,13 @@ impl FileReader {
             }
             let mut buf = self.splitter.take_buffer(room);
             let held = buf.len();
-            buf.resize(held + room, 0);
-            let got = match read_retrying(&mut self.file, &mut buf[held..]) {
+            let got = match read_appending(&mut self.file, &mut buf, room) {
                 Ok(got) => got,
                 Err(e) => {
-                    buf.truncate(held);
                     self.splitter.accept(buf, out);
                     return Err(e);
                 }
             };
-            buf.truncate(held + got);
             if !self.fingerprint.is_complete() {
                 self.fingerprint.extend(self.offset, &buf[held..]);
             }
@@ -203,12 +200,15 @@ impl FileReader {
     }
 }
 
-fn read_retrying(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match file.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
+/// Appends up to `room` bytes to `buf`, reading into its spare capacity (nothing is zeroed
+/// first: that cost a few percent of a backfill). Bytes read before an error are kept and
+/// counted; the error comes back on the next read.
+fn read_appending(file: &mut File, buf: &mut Vec<u8>, room: usize) -> io::Result<usize> {
+    let before = buf.len();
+    let result = Read::by_ref(file).take(room as u64).read_to_end(buf);
+    match (result, buf.len() - before) {
+        (Err(e), 0) => Err(e),
+        (_, got) => Ok(got),
     }
 }
 
