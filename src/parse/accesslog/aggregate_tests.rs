@@ -183,3 +183,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(counted, a.counts().records);
     }
 }
+
+#[test]
+fn repeated_paths_keep_their_rows_before_and_after_the_cap() {
+    // `/a` and `/b` take the two rows; `/c` and `/d` fold into "other". Each path then comes
+    // again (now answered from the route cache) and must land where it landed the first time.
+    let mut a = agg(AggregateOptions {
+        route_cap: 2,
+        ..AggregateOptions::default()
+    });
+    for path in [
+        "/a", "/b", "/c", "/a", "/d", "/c", "/b", "/a", "/v1/x/7", "/v1/x/8",
+    ] {
+        a.push_line(line(path, 200, 50, "").as_bytes(), T0);
+    }
+    let b = a.take_batch();
+    assert_eq!(count_of(&b, "GET /a", 200), 3);
+    assert_eq!(count_of(&b, "GET /b", 200), 2);
+    assert_eq!(count_of(&b, &RouteKey::other().to_string(), 200), 5);
+    // `/c`, `/d` and `/v1/x/{id}`.
+    assert_eq!(a.hidden_paths(), 3);
+    // A POST to a cached GET path is its own route (here: hidden).
+    a.push_line(
+        line("/a", 201, 50, "").replace("GET", "POST").as_bytes(),
+        T0,
+    );
+    let b = a.take_batch();
+    assert_eq!(count_of(&b, "GET /a", 201), 0);
+    assert_eq!(count_of(&b, &RouteKey::other().to_string(), 201), 1);
+}
