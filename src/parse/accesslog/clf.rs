@@ -57,6 +57,11 @@ mod tests {
         assert!((r.upstream_latency_ms.unwrap() - 120.0).abs() < 1e-9);
         let line = format!("{LINE} host.example");
         assert_eq!(combined().parse(&line).unwrap().latency_ms, None);
+        // Runs of spaces and tabs between the words, and more words after them.
+        let line = format!("{LINE}  0.250\t0.240 edge-1");
+        let r = combined().parse(&line).unwrap();
+        assert!((r.latency_ms.unwrap() - 250.0).abs() < 1e-9);
+        assert!((r.upstream_latency_ms.unwrap() - 240.0).abs() < 1e-9);
     }
 
     #[test]

@@ -482,10 +482,10 @@ fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
         return;
     }
     let (first, rest) = next_word(rest);
-    if first.contains('.') {
+    if first.as_bytes().contains(&b'.') {
         rec.latency_ms = parse_decimal(first).map(|s| s * 1000.0);
         let (second, _) = next_word(rest);
-        if second.contains('.') {
+        if second.as_bytes().contains(&b'.') {
             rec.upstream_latency_ms = parse_decimal(second).map(|s| s * 1000.0);
         }
     }
@@ -493,12 +493,17 @@ fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
 
 /// The first whitespace-separated word of `s` (empty when there is none) and what follows it.
 fn next_word(s: &str) -> (&str, &str) {
-    let s = s.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    let end = s
-        .bytes()
+    let b = s.as_bytes();
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b[start..]
+        .iter()
         .position(|c| c.is_ascii_whitespace())
-        .unwrap_or(s.len());
-    s.split_at(end)
+        .map_or(b.len(), |k| start + k);
+    // ASCII whitespace bytes are char boundaries, and so is the first byte after them.
+    (&s[start..end], &s[end..])
 }
 
 #[cfg(test)]
