@@ -11,6 +11,8 @@ use std::sync::Mutex;
 const KEEP: usize = 8;
 /// Buffers with more capacity than this are not kept (a one-off giant line).
 const MAX_KEPT_CAPACITY: usize = 2 * super::reader::READ_CHUNK;
+/// Room beyond what is asked for in a new buffer, for a partial line carried over.
+const HEADROOM: usize = 16 * 1024;
 
 /// A bounded stack of spare buffers.
 struct Pool(Mutex<Vec<Vec<u8>>>);
@@ -34,9 +36,12 @@ impl Pool {
 
     fn take(&self, room: usize) -> Vec<u8> {
         let reused = self.0.lock().ok().and_then(|mut pool| pool.pop());
-        let mut buf = reused.unwrap_or_default();
-        buf.reserve(room);
-        buf
+        match reused {
+            Some(buf) if buf.capacity() >= room => buf,
+            // A new buffer gets headroom: the next read asks for a full chunk plus whatever
+            // partial line it carries over, and must fit without growing.
+            _ => Vec::with_capacity(room + HEADROOM),
+        }
     }
 }
 
@@ -72,8 +77,11 @@ mod tests {
             "the recycled buffer was not handed out again"
         );
         assert!(again.capacity() >= READ_CHUNK);
-        // An empty pool allocates.
-        assert!(pool.take(100).capacity() >= 100);
+        // An empty pool allocates, with headroom for a carried-over partial line.
+        assert!(pool.take(100).capacity() >= 100 + HEADROOM);
+        // A kept buffer too small for what is asked is not handed out.
+        pool.put(Vec::with_capacity(READ_CHUNK));
+        assert!(pool.take(READ_CHUNK + 10).capacity() >= READ_CHUNK + 10);
     }
 
     #[test]
