@@ -108,14 +108,16 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<u8> {
         Some(path) => match crate::config::load(path) {
             Ok(f) => f.checks,
             Err(e) => {
-                eprintln!("gatewatch check: config error: {e}");
+                crate::diagnostics::print_error(&format!("gatewatch check: config error: {e}"));
                 return Ok(2);
             }
         },
         None => Vec::new(),
     };
     if configs.is_empty() && args.checks.is_empty() {
-        eprintln!("gatewatch check: no checks: give --config FILE with [[checks]], or --check URL");
+        crate::diagnostics::print_error(
+            "gatewatch check: no checks: give --config FILE with [[checks]], or --check URL",
+        );
         return Ok(2);
     }
     let specs = match build_specs(
@@ -126,7 +128,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<u8> {
     ) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("gatewatch check: {e}");
+            crate::diagnostics::print_error(&format!("gatewatch check: {e}"));
             return Ok(2);
         }
     };

@@ -16,13 +16,13 @@ pub fn run(cmd: ConfigCommand) -> u8 {
                 if let Some(dir) = &cfg.runbooks_dir {
                     for d in crate::runbook::check_runbooks_dir(dir.get_ref()) {
                         runbook_errors += usize::from(d.is_error());
-                        eprintln!("{d}");
+                        crate::diagnostics::print_error(&format!("{d}"));
                     }
                 }
                 if runbook_errors > 0 {
-                    eprintln!(
+                    crate::diagnostics::print_error(&format!(
                         "gatewatch: config error: {runbook_errors} runbook file(s) have errors"
-                    );
+                    ));
                     return 2;
                 }
                 println!(
@@ -35,7 +35,7 @@ pub fn run(cmd: ConfigCommand) -> u8 {
                 0
             }
             Err(e) => {
-                eprintln!("gatewatch: config error: {e}");
+                crate::diagnostics::print_error(&format!("gatewatch: config error: {e}"));
                 2
             }
         },

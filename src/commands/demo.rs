@@ -28,7 +28,7 @@ pub struct DemoArgs {
 /// Exit codes: 0 after a signal, 2 for a non-loopback `--listen`.
 pub async fn run(args: DemoArgs) -> anyhow::Result<u8> {
     if let Err(msg) = check_listen(args.listen) {
-        eprintln!("gatewatch demo: {msg}");
+        crate::diagnostics::print_error(&format!("gatewatch demo: {msg}"));
         return Ok(2);
     }
     let handle = demo::start(DemoOptions {

@@ -279,7 +279,7 @@ pub async fn run(args: ProbeArgs) -> anyhow::Result<u8> {
         Some(path) => match load_checks_file(path) {
             Ok(f) => f.probe.unwrap_or_default(),
             Err(e) => {
-                eprintln!("gatewatch probe: {e}");
+                crate::diagnostics::print_error(&format!("gatewatch probe: {e}"));
                 return Ok(2);
             }
         },
@@ -291,7 +291,7 @@ pub async fn run(args: ProbeArgs) -> anyhow::Result<u8> {
     {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("gatewatch probe: {e}");
+            crate::diagnostics::print_error(&format!("gatewatch probe: {e}"));
             return Ok(2);
         }
     };

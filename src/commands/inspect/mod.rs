@@ -56,7 +56,10 @@ pub async fn run(args: InspectArgs) -> anyhow::Result<u8> {
         {
             Ok(g) => Some(g),
             Err(e) => {
-                eprintln!("gatewatch inspect: generic mapping {}: {e}", path.display());
+                crate::diagnostics::print_error(&format!(
+                    "gatewatch inspect: generic mapping {}: {e}",
+                    path.display()
+                ));
                 return Ok(2);
             }
         },
@@ -65,7 +68,7 @@ pub async fn run(args: InspectArgs) -> anyhow::Result<u8> {
     let mapper = match MetricsMapper::new(PresetChoice::parse(&args.preset), generic) {
         Ok(m) => m.counting_from_zero(),
         Err(e) => {
-            eprintln!("gatewatch inspect: {e}");
+            crate::diagnostics::print_error(&format!("gatewatch inspect: {e}"));
             return Ok(2);
         }
     };
