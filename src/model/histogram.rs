@@ -100,7 +100,6 @@ impl LatencyHistogram {
         }
     }
 
-    /// An empty histogram in the fixed log-scale layout (0.01 ms to ~5 min, 4% buckets).
     /// A log-scale histogram from (bucket index, count) pairs sorted by index, without zeros.
     pub(crate) fn log_scale_from_sorted(counts: Vec<(u16, u64)>) -> Self {
         let total = counts.iter().map(|&(_, n)| n).sum();
@@ -111,6 +110,7 @@ impl LatencyHistogram {
         }
     }
 
+    /// An empty histogram in the fixed log-scale layout (0.01 ms to ~5 min, 4% buckets).
     pub fn log_scale() -> Self {
         Self::with_layout(log_layout().clone())
     }

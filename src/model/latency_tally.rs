@@ -19,11 +19,8 @@ impl LatencyTally {
         if i >= self.counts.len() {
             self.counts.resize(i + 1, 0);
         }
-        match self.counts[i].checked_add(1) {
-            Some(n) => self.counts[i] = n,
-            // Four billion lines in one bucket of one hand-over does not happen; saturate.
-            None => self.counts[i] = u32::MAX,
-        }
+        // Four billion lines in one bucket between two hand-overs does not happen; saturate.
+        self.counts[i] = self.counts[i].saturating_add(1);
     }
 
     pub fn is_empty(&self) -> bool {

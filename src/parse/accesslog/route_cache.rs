@@ -13,8 +13,8 @@ use rustc_hash::FxHasher;
 const SLOTS: usize = 512;
 
 struct Entry {
-    method: Option<Box<str>>,
-    path: Box<str>,
+    method: Option<String>,
+    path: String,
     route: u32,
 }
 
@@ -45,12 +45,31 @@ impl RouteCache {
         }
     }
 
+    /// Two hot paths may share a slot and replace each other line after line: the entry's
+    /// strings are rewritten in place, so that costs a copy, not an allocation.
     pub(crate) fn put(&mut self, method: Option<&str>, path: &str, route: u32) {
-        self.slots[slot_of(method, path)] = Some(Entry {
-            method: method.map(Box::from),
-            path: Box::from(path),
-            route,
-        });
+        let slot = &mut self.slots[slot_of(method, path)];
+        match slot {
+            Some(e) => {
+                e.path.clear();
+                e.path.push_str(path);
+                match (&mut e.method, method) {
+                    (Some(m), Some(new)) => {
+                        m.clear();
+                        m.push_str(new);
+                    }
+                    (m, new) => *m = new.map(String::from),
+                }
+                e.route = route;
+            }
+            None => {
+                *slot = Some(Entry {
+                    method: method.map(String::from),
+                    path: path.to_string(),
+                    route,
+                })
+            }
+        }
     }
 }
 

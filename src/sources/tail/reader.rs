@@ -202,7 +202,8 @@ impl FileReader {
 
 /// Appends up to `room` bytes to `buf`, reading into its spare capacity (nothing is zeroed
 /// first: that cost a few percent of a backfill). Bytes read before an error are kept and
-/// counted; the error comes back on the next read.
+/// counted; the error comes back on the next read. For regular files only (the only kind
+/// followed): it reads until `room` bytes or the end, which on a pipe could wait for ever.
 fn read_appending(file: &mut File, buf: &mut Vec<u8>, room: usize) -> io::Result<usize> {
     let before = buf.len();
     let result = Read::by_ref(file).take(room as u64).read_to_end(buf);
