@@ -82,17 +82,7 @@ fn consume(plan: LogPlan, history: Duration, tx: &mpsc::Sender<Event>) -> Result
         let mut flush_now = false;
         match next {
             Ok(TailEvent::Lines { data, .. }) => {
-                let at = now();
-                let mut start = 0;
-                for nl in memchr::memchr_iter(b'\n', &data) {
-                    if nl > start {
-                        agg.push_line(&data[start..nl], at);
-                    }
-                    start = nl + 1;
-                }
-                if start < data.len() {
-                    agg.push_line(&data[start..], at);
-                }
+                agg.push_lines(&data, now());
                 super::tail::recycle(data);
                 pending_since.get_or_insert_with(Instant::now);
             }

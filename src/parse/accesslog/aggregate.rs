@@ -139,27 +139,64 @@ impl LogAggregator {
         self.fine_history_ms = Some(history.as_millis().min(i64::MAX as u128) as i64);
     }
 
+    /// Newline-separated lines, as the tailer hands them over: each non-empty piece is a
+    /// [`push_line`](Self::push_line). The UTF-8 check is done once for the whole chunk; only
+    /// a chunk with broken bytes is checked line by line.
+    pub fn push_lines(&mut self, data: &[u8], fallback_time: Timestamp) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            for line in data.split(|&b| b == b'\n') {
+                if !line.is_empty() {
+                    self.push_line(line, fallback_time);
+                }
+            }
+            return;
+        };
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', data) {
+            if nl > start {
+                // Both ends sit next to a `\n`, which is always a char boundary.
+                self.push_checked(&text[start..nl], fallback_time);
+            }
+            start = nl + 1;
+        }
+        if start < data.len() {
+            self.push_checked(&text[start..], fallback_time);
+        }
+    }
+
     /// One line, without its newline. `fallback_time` dates lines whose own time is missing or
     /// unreadable (the time the line was read).
     pub fn push_line(&mut self, line: &[u8], fallback_time: Timestamp) {
-        self.counts.lines += 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.len() > self.opts.max_line_bytes {
-            self.note_oversize(line.len() as u64);
-            return;
-        }
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            self.counts.blank += 1;
-            return;
-        }
         match std::str::from_utf8(line) {
-            Ok(text) => self.push_text(text, line, fallback_time),
+            Ok(text) => self.push_checked(text, fallback_time),
             Err(_) => {
+                self.counts.lines += 1;
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                if line.len() > self.opts.max_line_bytes {
+                    self.note_oversize(line.len() as u64);
+                    return;
+                }
                 // Kept, with U+FFFD for the broken bytes (rare: only these lines allocate).
                 let owned = String::from_utf8_lossy(line).into_owned();
                 self.push_text(&owned, line, fallback_time);
             }
         }
+    }
+
+    /// A line known to be UTF-8.
+    #[inline]
+    fn push_checked(&mut self, line: &str, fallback_time: Timestamp) {
+        self.counts.lines += 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.len() > self.opts.max_line_bytes {
+            self.note_oversize(line.len() as u64);
+            return;
+        }
+        if line.bytes().all(|b| b.is_ascii_whitespace()) {
+            self.counts.blank += 1;
+            return;
+        }
+        self.push_text(line, line.as_bytes(), fallback_time);
     }
 
     /// A line the reader skipped because it was longer than its limit.

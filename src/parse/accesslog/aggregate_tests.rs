@@ -212,3 +212,37 @@ fn repeated_paths_keep_their_rows_before_and_after_the_cap() {
     assert_eq!(count_of(&b, "GET /a", 201), 0);
     assert_eq!(count_of(&b, &RouteKey::other().to_string(), 201), 1);
 }
+
+proptest::proptest! {
+    /// A whole chunk through `push_lines` counts exactly as its lines one by one through
+    /// `push_line`: good, broken UTF-8, CRLF, blank, oversize, and empty pieces.
+    #[test]
+    fn a_chunk_counts_as_its_lines(kinds in proptest::collection::vec(0u8..7, 0..30), trailing_newline in proptest::bool::ANY) {
+        let opts = AggregateOptions { max_line_bytes: 300, ..AggregateOptions::default() };
+        let mut chunk: Vec<u8> = Vec::new();
+        for (i, k) in kinds.iter().enumerate() {
+            let piece: Vec<u8> = match k {
+                0 => line(&format!("/v1/orders/{i}"), 200, 50, " 0.010").into_bytes(),
+                1 => line("/v1/pay", 502, 51, "\r").into_bytes(),
+                2 => { let mut l = line("/v1/x", 500, 50, "").into_bytes(); l.insert(40, 0xff); l }
+                3 => b"  \t ".to_vec(),
+                4 => vec![b'y'; 400],
+                5 => Vec::new(),
+                _ => b"garbage".to_vec(),
+            };
+            chunk.extend_from_slice(&piece);
+            if i + 1 < kinds.len() || trailing_newline {
+                chunk.push(b'\n');
+            }
+        }
+        let mut whole = agg(opts.clone());
+        whole.push_lines(&chunk, T0);
+        let mut single = agg(opts);
+        for piece in chunk.split(|&b| b == b'\n').filter(|p| !p.is_empty()) {
+            single.push_line(piece, T0);
+        }
+        proptest::prop_assert_eq!(whole.counts(), single.counts());
+        proptest::prop_assert_eq!(whole.stats(), single.stats());
+        proptest::prop_assert_eq!(whole.take_batch(), single.take_batch());
+    }
+}

@@ -12,7 +12,9 @@ pub const COMMON: &str =
 /// `combined`, accepting extra trailing fields; a leading `$request_time` (and
 /// `$upstream_response_time`) among them is read as the latency, as many sites append them.
 pub fn combined() -> Template {
-    compile_builtin(COMBINED).with_lenient_tail()
+    compile_builtin(COMBINED)
+        .with_lenient_tail()
+        .with_combined_fast_path()
 }
 
 pub fn common() -> Template {

@@ -10,6 +10,7 @@ pub mod attribution;
 pub mod aws_apigw;
 pub mod caddy;
 pub mod clf;
+mod combined_fast;
 pub mod config;
 pub mod detect;
 pub mod envoy;

@@ -60,6 +60,15 @@ pub struct Template {
     has_header_time: bool,
     /// Accept extra fields after the last one (and read a `$request_time`-like number first).
     lenient_tail: bool,
+    /// A hand-written reader for this exact format, tried before the ops.
+    fast: FastPath,
+}
+
+/// Formats common enough to have a hand-written reader ([`super::combined_fast`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FastPath {
+    None,
+    Combined,
 }
 
 struct Scan<'a> {
@@ -175,11 +184,21 @@ impl Template {
             json_escaped: format.trim_start().starts_with('{'),
             has_header_time: vars.contains(&Var::UpstreamHeaderTimeList),
             lenient_tail: false,
+            fast: FastPath::None,
         })
     }
 
     pub(crate) fn with_rule(mut self, rule: ResponderRule) -> Self {
         self.rule = rule;
+        self.fast = FastPath::None;
+        self
+    }
+
+    /// nginx's `combined` with a lenient tail, read by [`super::combined_fast`] first. Only for
+    /// a template compiled from [`super::clf::COMBINED`].
+    pub(crate) fn with_combined_fast_path(mut self) -> Self {
+        debug_assert!(self.lenient_tail && self.rule == ResponderRule::None);
+        self.fast = FastPath::Combined;
         self
     }
 
@@ -196,6 +215,9 @@ impl Template {
 
     /// Parses into `rec`, which is reset first. The hot path: the record is not moved around.
     pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
+        if self.fast == FastPath::Combined && super::combined_fast::parse(line, rec) {
+            return Ok(());
+        }
         let b = line.as_bytes();
         *rec = LogRecord::empty();
         let mut scan = Scan {
@@ -382,6 +404,17 @@ const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 /// zero byte of `word ^ c…c` is the first match), and `memchr` past the first 32 bytes.
 #[inline]
 pub(crate) fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    find_byte_swar::<32>(b, from, c)
+}
+
+/// [`find_byte`] with the word search kept up for `SWAR_BYTES` before `memchr` takes over: for
+/// fields that are a few tens of bytes long (user agents, request lines).
+#[inline]
+pub(crate) fn find_byte_swar<const SWAR_BYTES: usize>(
+    b: &[u8],
+    from: usize,
+    c: u8,
+) -> Option<usize> {
     let pattern = ONES * u64::from(c);
     let mut i = from;
     while let Some(chunk) = b.get(i..i + 8) {
@@ -393,7 +426,7 @@ pub(crate) fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
             return Some(i + (zero.trailing_zeros() / 8) as usize);
         }
         i += 8;
-        if i - from >= 32 {
+        if i - from >= SWAR_BYTES {
             return memchr(c, &b[i..]).map(|k| i + k);
         }
     }
@@ -462,9 +495,16 @@ pub(crate) fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped
         return;
     }
     let rest = &v[sp + 1..];
-    let target = match memchr::memrchr(b' ', rest.as_bytes()) {
-        Some(j) if rest[j + 1..].starts_with("HTTP/") => &rest[..j],
-        _ => rest,
+    let rb = rest.as_bytes();
+    let n = rb.len();
+    // ` HTTP/1.1` at the end (the usual case) is the last space without a search.
+    let target = if n >= 9 && &rb[n - 9..n - 3] == b" HTTP/" && !rb[n - 3..].contains(&b' ') {
+        &rest[..n - 9]
+    } else {
+        match memchr::memrchr(b' ', rb) {
+            Some(j) if rest[j + 1..].starts_with("HTTP/") => &rest[..j],
+            _ => rest,
+        }
     };
     let (path, query) = split_target(target);
     rec.method = Some(method);
@@ -477,18 +517,50 @@ pub(crate) fn read_request<'a>(v: &'a str, rec: &mut LogRecord<'a>, json_escaped
 }
 
 /// `combined` as many sites extend it: `… "$http_user_agent" $request_time [$upstream_response_time]`.
-fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
+pub(crate) fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
     if rec.latency_ms.is_some() {
         return;
     }
     let (first, rest) = next_word(rest);
-    if first.as_bytes().contains(&b'.') {
-        rec.latency_ms = parse_decimal(first).map(|s| s * 1000.0);
+    if let Some(secs) = dotted_decimal(first) {
+        rec.latency_ms = secs.map(|s| s * 1000.0);
         let (second, _) = next_word(rest);
-        if second.as_bytes().contains(&b'.') {
-            rec.upstream_latency_ms = parse_decimal(second).map(|s| s * 1000.0);
+        if let Some(secs) = dotted_decimal(second) {
+            rec.upstream_latency_ms = secs.map(|s| s * 1000.0);
         }
     }
+}
+
+/// A word with a `.` in it: `Some` of [`parse_decimal`]'s reading; `None` without a dot. The
+/// usual `0.018` is read in the same pass that finds its dot.
+#[inline]
+fn dotted_decimal(w: &str) -> Option<Option<f64>> {
+    let b = w.as_bytes();
+    let mut int: u64 = 0;
+    let mut i = 0;
+    while i < b.len() && i < 10 && b[i].is_ascii_digit() {
+        int = int * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if i > 0 && b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut frac: u64 = 0;
+        let mut j = start;
+        while j < b.len() && j - start < 9 && b[j].is_ascii_digit() {
+            frac = frac * 10 + u64::from(b[j] - b'0');
+            j += 1;
+        }
+        if j == b.len() && j > start {
+            // The same arithmetic as `parse_decimal`, so the same value to the bit.
+            return Some(Some(
+                int as f64 + frac as f64 / super::values::POW10[j - start],
+            ));
+        }
+    }
+    if !b.contains(&b'.') {
+        return None;
+    }
+    Some(parse_decimal(w))
 }
 
 /// The first whitespace-separated word of `s` (empty when there is none) and what follows it.

@@ -173,5 +173,39 @@ proptest::proptest! {
             .get(from..)
             .and_then(|rest| rest.iter().position(|&x| x == c).map(|k| from + k));
         proptest::prop_assert_eq!(find_byte(&bytes, from, c), want);
+        proptest::prop_assert_eq!(find_byte_swar::<64>(&bytes, from, c), want);
+    }
+
+    /// The one-pass reading of a tail word equals "has a dot, then `parse_decimal`".
+    #[test]
+    fn dotted_decimal_agrees_with_parse_decimal(w in "[0-9.e+x-]{0,14}|[0-9]{1,12}\\.[0-9]{0,12}") {
+        let want = w.contains('.').then(|| parse_decimal(&w));
+        proptest::prop_assert_eq!(dotted_decimal(&w), want);
+    }
+
+    /// The ` HTTP/x.y` shortcut splits a request line where the last-space rule does.
+    #[test]
+    fn request_lines_split_as_by_the_last_space(
+        method in "GET|POST|get|-", target in "[/a-z0-9 ?#=]{0,20}", version in " HTTP/1\\.1| HTTP/2| HTTP/1\\. 1|HTTP/1\\.1| HTTP/1\\.1 |",
+    ) {
+        let v = format!("{method} {target}{version}");
+        let mut got = LogRecord::empty();
+        read_request(&v, &mut got, false);
+        // The plain rule: method up to the first space, target up to a last space that is
+        // followed by `HTTP/`.
+        let mut want = LogRecord::empty();
+        if let Some((m, rest)) = v.split_once(' ') {
+            if crate::parse::accesslog::values::is_method(m) {
+                let target = match rest.rfind(' ') {
+                    Some(j) if rest[j + 1..].starts_with("HTTP/") => &rest[..j],
+                    _ => rest,
+                };
+                let (path, query) = split_target(target);
+                want.method = Some(m);
+                want.path = std::borrow::Cow::Borrowed(path);
+                want.query = query;
+            }
+        }
+        proptest::prop_assert_eq!(got, want);
     }
 }

@@ -24,13 +24,17 @@ pub fn parse_status(v: &str) -> Option<u16> {
 
 pub fn parse_u64(v: &str) -> Option<u64> {
     let b = v.as_bytes();
-    if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || b.len() > 19 {
         return None;
     }
-    Some(
-        b.iter()
-            .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')),
-    )
+    let mut n: u64 = 0;
+    for &d in b {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(d - b'0');
+    }
+    Some(n)
 }
 
 /// A non-negative decimal (`0.004`, `12`, `1.5e3`). Fast path for plain `digits[.digits]`.
@@ -70,7 +74,7 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
     Some(int as f64 + frac as f64 / POW10[i - start])
 }
 
-const POW10: [f64; 19] = [
+pub(crate) const POW10: [f64; 19] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18,
 ];
