@@ -142,6 +142,12 @@ impl RouteTemplates {
     }
 
     /// Templates `path` (no query string). On [`Templated::Auto`], `buf` holds the template.
+    /// Automatic collapsing only, no explicit patterns: a path's route then depends on each
+    /// segment alone.
+    pub fn is_auto_only(&self) -> bool {
+        self.patterns.is_empty() && self.auto_collapse
+    }
+
     pub fn template_into(&self, path: &str, buf: &mut String) -> Templated {
         if let Some(p) = self.patterns.iter().find(|p| p.matches(path)) {
             return Templated::Pattern(p.template.clone());
@@ -180,18 +186,20 @@ pub fn collapse_ids(path: &str, out: &mut String) {
     let b = path.as_bytes();
     let mut copied = 0;
     let mut start = 0;
-    let mut digit = false;
+    let mut digits = 0usize;
     for i in 0..=b.len() {
         let c = b.get(i).copied().unwrap_or(b'/');
         if c != b'/' {
-            digit |= c.is_ascii_digit();
+            digits += usize::from(c.is_ascii_digit());
             continue;
         }
         // Slash positions are char boundaries, so the slice is valid UTF-8.
         let seg = &path[start..i];
-        // A word under 16 bytes starting with a letter, without digits, is never an id.
-        let plain =
-            seg.is_empty() || (seg.as_bytes()[0].is_ascii_alphabetic() && seg.len() < 16 && !digit);
+        // A word starting with a letter is never an id when it is under 16 bytes without
+        // digits, or under 8 bytes with fewer than 4 (`v1`, `oauth2`): see `is_id_like`.
+        let plain = seg.is_empty()
+            || (seg.as_bytes()[0].is_ascii_alphabetic()
+                && ((seg.len() < 16 && digits == 0) || (seg.len() < 8 && digits < 4)));
         if !plain {
             if let Some(kept) = collapsed_segment(seg) {
                 out.push_str(&path[copied..start]);
@@ -201,7 +209,7 @@ pub fn collapse_ids(path: &str, out: &mut String) {
             }
         }
         start = i + 1;
-        digit = false;
+        digits = 0;
     }
     out.push_str(&path[copied..]);
 }
@@ -369,7 +377,7 @@ mod tests {
         /// The one-pass scanner agrees with the rule stated segment by segment.
         #[test]
         fn one_pass_matches_the_per_segment_rule(
-            path in "(/([a-z]{1,20}|[0-9a-f]{1,40}|[a-zA-Z0-9_.~-]{0,24}|\\PC{0,6})){0,6}/?"
+            path in "(/([a-z]{1,20}|[a-z][a-z0-9.]{0,10}|[0-9a-f]{1,40}|[a-zA-Z0-9_.~-]{0,24}|\\PC{0,6})){0,6}/?"
         ) {
             let by_segment: Vec<String> = path
                 .split('/')

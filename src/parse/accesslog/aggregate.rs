@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-use super::route_cache::RouteCache;
+use super::route_cache::{numeric_tail_prefix, RouteCache};
 use super::samples::SampleRing;
 use super::{detect, FormatChoice, FormatName, LineError, LogFormat, LogRecord};
 use crate::model::latency_tally::LatencyTally;
 use crate::model::route::RouteKey;
-use crate::model::route_template::{RouteTemplates, Templated};
+use crate::model::route_template::{RouteTemplates, Templated, ID};
 use crate::model::source::SourceStats;
 use crate::model::status::{Responder, Status};
 use crate::model::time::Timestamp;
@@ -303,20 +303,35 @@ impl LogAggregator {
         let by_name = self.opts.prefer_route_name
             || self.format.as_ref().is_some_and(LogFormat::routes_by_name)
             || rec.path.is_empty();
-        if !by_name {
+        let tail = if by_name {
+            None
+        } else {
             if let Some(route) = self.route_cache.get(rec.method, &rec.path) {
                 return route;
             }
-        }
-        let (route, self_templated) = self.route_uncached(rec, by_name);
-        if self_templated {
-            self.route_cache.put(rec.method, &rec.path, route);
+            let tail = numeric_tail_prefix(&rec.path).filter(|_| self.routes.is_auto_only());
+            if let Some(route) = tail.and_then(|p| self.route_cache.get_tail(rec.method, p)) {
+                return route;
+            }
+            tail
+        };
+        let (route, cacheable) = self.route_uncached(rec, by_name, tail);
+        match (cacheable, tail) {
+            (Cacheable::Path, _) => self.route_cache.put(rec.method, &rec.path, route),
+            (Cacheable::Tail, Some(prefix)) => self.route_cache.put_tail(rec.method, prefix, route),
+            _ => {}
         }
         route
     }
 
-    /// The route of `rec`, and whether its path is its own template (so it may be cached).
-    fn route_uncached(&mut self, rec: &LogRecord<'_>, by_name: bool) -> (u32, bool) {
+    /// The route of `rec`, and whether it may be cached. `tail`: the path's prefix before a
+    /// numeric last segment, when tail entries are allowed.
+    fn route_uncached(
+        &mut self,
+        rec: &LogRecord<'_>,
+        by_name: bool,
+        tail: Option<&str>,
+    ) -> (u32, Cacheable) {
         let m = match rec.method {
             None => 0,
             Some(name) => match self.methods.iter().position(|x| **x == *name) {
@@ -326,7 +341,7 @@ impl LogAggregator {
                     self.by_method.push(FxHashMap::default());
                     self.methods.len()
                 }
-                None => return (self.hide(None, &rec.path), false),
+                None => return (self.hide(None, &rec.path), Cacheable::No),
             },
         };
         let named = rec.route_name.filter(|_| by_name);
@@ -347,13 +362,28 @@ impl LogAggregator {
             },
         };
         let template: &str = pattern.as_deref().unwrap_or(&self.scratch);
-        let self_templated = !by_name && pattern.is_none() && template == rec.path;
+        let cacheable = if by_name || pattern.is_some() {
+            Cacheable::No
+        } else if template == rec.path {
+            Cacheable::Path
+        } else if tail.is_some_and(|p| {
+            // `prefix{id}` with the prefix its own template. Any prefix would give every number
+            // the same route; prefixes with ids in them are new each time and would only push
+            // useful entries out.
+            template.len() == p.len() + ID.len()
+                && template.starts_with(p)
+                && template.ends_with(ID)
+        }) {
+            Cacheable::Tail
+        } else {
+            Cacheable::No
+        };
         if let Some(&idx) = self.by_method[m].get(template) {
-            return (idx, self_templated);
+            return (idx, cacheable);
         }
         if self.keys.len() - usize::from(self.other.is_some()) >= self.opts.route_cap {
             let t = template.to_string();
-            return (self.hide(rec.method, &t), self_templated);
+            return (self.hide(rec.method, &t), cacheable);
         }
         let template: Box<str> = Box::from(template);
         let method = (m > 0).then(|| self.methods[m - 1].as_ref());
@@ -366,7 +396,7 @@ impl LogAggregator {
         };
         let idx = self.push_key(key);
         self.by_method[m].insert(template, idx);
-        (idx, self_templated)
+        (idx, cacheable)
     }
 
     fn push_key(&mut self, key: RouteKey) -> u32 {
@@ -455,6 +485,16 @@ impl LogAggregator {
     pub fn routes(&self) -> &[RouteKey] {
         &self.keys
     }
+}
+
+/// Whether a line's route may be remembered by its path ([`RouteCache`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cacheable {
+    No,
+    /// The path is its own template.
+    Path,
+    /// The path is a prefix that is its own template, then a number.
+    Tail,
 }
 
 /// The route of lines whose request line could not be read (binary junk, `-`).

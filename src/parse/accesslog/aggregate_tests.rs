@@ -246,3 +246,49 @@ proptest::proptest! {
         proptest::prop_assert_eq!(whole.take_batch(), single.take_batch());
     }
 }
+
+proptest::proptest! {
+    /// Route counts equal a plain reference (template each path, first `cap` templates get a
+    /// row, the rest "other"), whatever the route cache remembers: exact paths, numeric tails,
+    /// paths with ids elsewhere, and the cap.
+    #[test]
+    fn cached_routes_equal_templating_every_line(
+        picks in proptest::collection::vec((0usize..8, 0u32..30), 1..60), cap in 1usize..6,
+        with_patterns in proptest::bool::ANY,
+    ) {
+        let shapes = ["/v1/users/{n}", "/v1/users/", "/v1/users", "/{n}", "/v1/{n}/orders/{n}",
+            "/v1/users/a{n}", "/v1/users/{n}.json", "/v1/x{n}/{n}"];
+        // A literal pattern singles out one number: numeric tails must not be cached then.
+        let auto = if with_patterns {
+            RouteTemplates::new(&["/v1/users/7", "/v1/{x}/orders/{y}"]).unwrap()
+        } else {
+            RouteTemplates::auto()
+        };
+        let f = LogFormat::builtin(FormatName::Combined).unwrap();
+        let opts = AggregateOptions { route_cap: cap, ..AggregateOptions::default() };
+        let mut a = LogAggregator::new(FormatChoice::Fixed(f), auto.clone(), opts);
+        let mut order: Vec<String> = Vec::new();
+        let mut want: std::collections::BTreeMap<String, u64> = Default::default();
+        for (shape, n) in &picks {
+            let path = shapes[*shape].replace("{n}", &n.to_string());
+            a.push_line(line(&path, 200, 50, "").as_bytes(), T0);
+            let key = auto.route_key(Some("GET"), &path).to_string();
+            if !order.contains(&key) {
+                order.push(key.clone());
+            }
+            let row = if order.iter().position(|k| *k == key).unwrap() < cap {
+                key
+            } else {
+                RouteKey::other().to_string()
+            };
+            *want.entry(row).or_default() += 1;
+        }
+        let b = a.take_batch();
+        let mut got: std::collections::BTreeMap<String, u64> = Default::default();
+        for d in &b.deltas {
+            *got.entry(d.route.to_string()).or_default() += d.requests();
+        }
+        proptest::prop_assert_eq!(got, want);
+        proptest::prop_assert_eq!(a.hidden_paths() as usize, order.len().saturating_sub(cap));
+    }
+}

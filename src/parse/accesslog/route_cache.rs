@@ -1,8 +1,14 @@
-//! A small cache from a request's method and raw path to its route, for paths that template to
-//! themselves (no id in them: `/v1/products`, most lines of most logs).
+//! A small cache from a request's method and raw path to its route, for paths whose route is
+//! known without templating them again:
 //!
-//! Such a path's route never changes once assigned (routes are only ever added), so a hit can
-//! skip the method look-up, the templating and the template look-up. Paths with ids are not
+//! - paths that template to themselves (no id in them: `/v1/products`, most lines of most logs);
+//! - paths that end in a number after such a prefix (`/v1/users/4285723`): the number always
+//!   becomes `{id}` and the prefix stays, so every number after the same prefix has the same
+//!   route. These entries are keyed by the prefix (`/v1/users/`), apart from exact paths. Only
+//!   used without explicit route patterns, which could single out one number.
+//!
+//! An entry's route never changes once assigned (routes are only ever added), so a hit can skip
+//! the method look-up, the templating and the template look-up. Other paths with ids are not
 //! cached: each is new, and they would only push the useful entries out. Direct-mapped and
 //! fixed-size: a miss costs one hash and one compare.
 
@@ -15,6 +21,8 @@ const SLOTS: usize = 512;
 struct Entry {
     method: Option<String>,
     path: String,
+    /// `path` is the prefix of paths ending in a number.
+    tail: bool,
     route: u32,
 }
 
@@ -30,29 +38,61 @@ impl Default for RouteCache {
     }
 }
 
-fn slot_of(method: Option<&str>, path: &str) -> usize {
+fn slot_of(method: Option<&str>, path: &str, tail: bool) -> usize {
     let mut h = FxHasher::default();
     method.hash(&mut h);
     path.hash(&mut h);
+    tail.hash(&mut h);
     (h.finish() as usize) % SLOTS
 }
 
+/// `/v1/users/` for `/v1/users/4285723`: the path up to a last segment of digits only.
+pub(crate) fn numeric_tail_prefix(path: &str) -> Option<&str> {
+    let b = path.as_bytes();
+    let mut i = b.len();
+    while i > 0 && b[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    (i < b.len() && i > 0 && b[i - 1] == b'/').then(|| &path[..i])
+}
+
 impl RouteCache {
+    /// The route of exactly this path.
     pub(crate) fn get(&self, method: Option<&str>, path: &str) -> Option<u32> {
-        match &self.slots[slot_of(method, path)] {
-            Some(e) if *e.path == *path && e.method.as_deref() == method => Some(e.route),
+        self.lookup(method, path, false)
+    }
+
+    /// The route of paths made of `prefix` and a number (see [`numeric_tail_prefix`]).
+    pub(crate) fn get_tail(&self, method: Option<&str>, prefix: &str) -> Option<u32> {
+        self.lookup(method, prefix, true)
+    }
+
+    pub(crate) fn put(&mut self, method: Option<&str>, path: &str, route: u32) {
+        self.store(method, path, false, route);
+    }
+
+    pub(crate) fn put_tail(&mut self, method: Option<&str>, prefix: &str, route: u32) {
+        self.store(method, prefix, true, route);
+    }
+
+    fn lookup(&self, method: Option<&str>, path: &str, tail: bool) -> Option<u32> {
+        match &self.slots[slot_of(method, path, tail)] {
+            Some(e) if e.tail == tail && *e.path == *path && e.method.as_deref() == method => {
+                Some(e.route)
+            }
             _ => None,
         }
     }
 
     /// Two hot paths may share a slot and replace each other line after line: the entry's
     /// strings are rewritten in place, so that costs a copy, not an allocation.
-    pub(crate) fn put(&mut self, method: Option<&str>, path: &str, route: u32) {
-        let slot = &mut self.slots[slot_of(method, path)];
+    fn store(&mut self, method: Option<&str>, path: &str, tail: bool, route: u32) {
+        let slot = &mut self.slots[slot_of(method, path, tail)];
         match slot {
             Some(e) => {
                 e.path.clear();
                 e.path.push_str(path);
+                e.tail = tail;
                 match (&mut e.method, method) {
                     (Some(m), Some(new)) => {
                         m.clear();
@@ -66,6 +106,7 @@ impl RouteCache {
                 *slot = Some(Entry {
                     method: method.map(String::from),
                     path: path.to_string(),
+                    tail,
                     route,
                 })
             }
@@ -88,6 +129,22 @@ mod tests {
         assert_eq!(c.get(None, "/a"), None);
         assert_eq!(c.get(None, "/b"), Some(4));
         assert_eq!(c.get(Some("GET"), "/a/"), None);
+        // A prefix entry is not an exact-path entry, and the other way round.
+        c.put_tail(Some("GET"), "/a/", 5);
+        assert_eq!(c.get(Some("GET"), "/a/"), None);
+        assert_eq!(c.get_tail(Some("GET"), "/a/"), Some(5));
+        assert_eq!(c.get_tail(Some("GET"), "/a"), None);
+    }
+
+    #[test]
+    fn numeric_tails() {
+        assert_eq!(numeric_tail_prefix("/v1/users/4285723"), Some("/v1/users/"));
+        assert_eq!(numeric_tail_prefix("/7"), Some("/"));
+        assert_eq!(numeric_tail_prefix("/v1/users/"), None);
+        assert_eq!(numeric_tail_prefix("/v1/users/a7"), None);
+        assert_eq!(numeric_tail_prefix("/v1/users/7.json"), None);
+        assert_eq!(numeric_tail_prefix("7"), None);
+        assert_eq!(numeric_tail_prefix(""), None);
     }
 
     #[test]
