@@ -306,11 +306,14 @@ impl LogAggregator {
         let tail = if by_name {
             None
         } else {
-            if let Some(route) = self.route_cache.get(rec.method, &rec.path) {
-                return route;
-            }
+            // A numeric last segment always collapses, so such a path is never its own
+            // template: only its prefix can be cached.
             let tail = numeric_tail_prefix(&rec.path).filter(|_| self.routes.is_auto_only());
-            if let Some(route) = tail.and_then(|p| self.route_cache.get_tail(rec.method, p)) {
+            let hit = match tail {
+                Some(prefix) => self.route_cache.get_tail(rec.method, prefix),
+                None => self.route_cache.get(rec.method, &rec.path),
+            };
+            if let Some(route) = hit {
                 return route;
             }
             tail

@@ -524,10 +524,15 @@ pub(crate) fn read_tail_times<'a>(rest: &'a str, rec: &mut LogRecord<'a>) {
     let (first, rest) = next_word(rest);
     if let Some(secs) = dotted_decimal(first) {
         rec.latency_ms = secs.map(|s| s * 1000.0);
-        let (second, _) = next_word(rest);
-        if let Some(secs) = dotted_decimal(second) {
-            rec.upstream_latency_ms = secs.map(|s| s * 1000.0);
-        }
+        read_second_tail_time(rest, rec);
+    }
+}
+
+/// After the first tail time: the next word, when it has a dot, is the upstream time.
+pub(crate) fn read_second_tail_time(rest: &str, rec: &mut LogRecord<'_>) {
+    let (second, _) = next_word(rest);
+    if let Some(secs) = dotted_decimal(second) {
+        rec.upstream_latency_ms = secs.map(|s| s * 1000.0);
     }
 }
 
