@@ -40,9 +40,9 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     if b.get(user_end..user_end + 2) != Some(b" [") {
         return false;
     }
-    // $time_local "] \"": a time that parses holds no `]`, so the first `]` is right after it.
+    // $time_local "] \"": the first `]` right after a time of the usual length.
     let t = user_end + 2;
-    if b.get(t + CLF_TIME_LEN) != Some(&b']') {
+    if find_byte(b, t, b']') != Some(t + CLF_TIME_LEN) {
         return false;
     }
     let Some(time) = parse_clf_time(&line[t..t + CLF_TIME_LEN]) else {

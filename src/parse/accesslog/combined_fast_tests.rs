@@ -67,6 +67,9 @@ fn unusual_lines_are_left_to_the_template() {
         r#"127.0.0.1 - - [22/Nov/2026:10:59:50.123 +0000] "GET / HTTP/1.1" 200 26 "-" "-""#,
         // A time that does not parse.
         r#"127.0.0.1 - - [22/Xyz/2026:10:59:50 +0000] "GET / HTTP/1.1" 200 26 "-" "-""#,
+        // A `]` inside the time, which the time reader does not look at: the line is cut
+        // there, as the template cuts it.
+        r#"10.0.0.1 - - [22/Nov/2026:10:59]50 +0000] "GET / HTTP/1.1" 304 0 "" "-" 0.020"#,
         // A bad byte count (the template reports it).
         r#"127.0.0.1 - - [22/Nov/2026:10:59:50 +0000] "GET / HTTP/1.1" 200 2x6 "-" "-""#,
         // Status 0, one digit.
