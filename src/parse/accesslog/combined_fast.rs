@@ -8,12 +8,10 @@
 //! return `false`, leaving the line to the template, which then produces the record or the
 //! error. So the two always agree; the tests check it on random lines.
 
-use memchr::memchr;
-
 use super::nginx_format::{
-    find_byte, find_byte_swar, read_request, read_second_tail_time, read_tail_times,
+    find_byte, find_byte_long, find_byte_swar, read_request, read_second_tail_time, read_tail_times,
 };
-use super::values::{is_unset, parse_clf_time, parse_status, parse_u64, POW10};
+use super::values::{decimal_at, is_unset, parse_clf_time, parse_status, parse_u64};
 use super::LogRecord;
 use crate::model::status::Responder;
 
@@ -34,7 +32,7 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
         return false;
     }
     let user = sp + 3;
-    let Some(user_end) = short_field_end(b, user, b' ') else {
+    let Some(user_end) = find_byte_long(b, user, b' ') else {
         return false;
     };
     if b.get(user_end..user_end + 2) != Some(b" [") {
@@ -116,7 +114,7 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
 fn read_tail<'a>(line: &'a str, from: usize, rec: &mut LogRecord<'a>) {
     let b = line.as_bytes();
     let first = match b.get(from) {
-        Some(b' ') => seconds_at(b, from + 1),
+        Some(b' ') => decimal_at(b, from + 1),
         _ => None,
     };
     let Some((secs, next)) = first else {
@@ -125,55 +123,10 @@ fn read_tail<'a>(line: &'a str, from: usize, rec: &mut LogRecord<'a>) {
     };
     rec.latency_ms = Some(secs * 1000.0);
     if next < b.len() {
-        match (b[next], seconds_at(b, next + 1)) {
+        match (b[next], decimal_at(b, next + 1)) {
             (b' ', Some((secs, _))) => rec.upstream_latency_ms = Some(secs * 1000.0),
             _ => read_second_tail_time(&line[next..], rec),
         }
-    }
-}
-
-/// `digits.digits` at `at`, ended by a space or the line's end: its value (computed as
-/// [`super::values::parse_decimal`] does) and where it ends.
-#[inline]
-fn seconds_at(b: &[u8], at: usize) -> Option<(f64, usize)> {
-    // `0.018`, nginx's millisecond times under ten seconds, without loops.
-    if let Some(&[s, b'.', x, y, z]) = b.get(at..at + 5) {
-        let digits = [s, x, y, z];
-        if digits.iter().all(u8::is_ascii_digit) && matches!(b.get(at + 5), None | Some(b' ')) {
-            let [s, x, y, z] = digits.map(|d| u64::from(d - b'0'));
-            let frac = x * 100 + y * 10 + z;
-            return Some((s as f64 + frac as f64 / POW10[3], at + 5));
-        }
-    }
-    let mut i = at;
-    let mut int: u64 = 0;
-    while i < b.len() && i - at < 10 && b[i].is_ascii_digit() {
-        int = int * 10 + u64::from(b[i] - b'0');
-        i += 1;
-    }
-    if i == at || b.get(i) != Some(&b'.') {
-        return None;
-    }
-    let start = i + 1;
-    let mut j = start;
-    let mut frac: u64 = 0;
-    while j < b.len() && j - start < 9 && b[j].is_ascii_digit() {
-        frac = frac * 10 + u64::from(b[j] - b'0');
-        j += 1;
-    }
-    if j == start || !matches!(b.get(j), None | Some(b' ')) {
-        return None;
-    }
-    Some((int as f64 + frac as f64 / POW10[j - start], j))
-}
-
-/// The end of a bare field that is usually `-`: told from its first bytes, else `memchr`.
-#[inline]
-fn short_field_end(b: &[u8], from: usize, stop: u8) -> Option<usize> {
-    match b.get(from..from + 2) {
-        Some([x, _]) if *x == stop => Some(from),
-        Some([_, y]) if *y == stop => Some(from + 1),
-        _ => memchr(stop, b.get(from..)?).map(|i| from + i),
     }
 }
 

@@ -18,8 +18,8 @@ use super::attribution::nginx_attribution;
 pub use super::attribution::ResponderRule;
 pub use super::nginx_vars::Var;
 use super::values::{
-    epoch_to_timestamp, is_method, is_unset, last_status_in_list, parse_clf_time, parse_decimal,
-    parse_iso_time, parse_status, parse_u64, split_target, sum_decimals_in_list,
+    decimal_at, epoch_to_timestamp, is_method, is_unset, last_status_in_list, parse_clf_time,
+    parse_decimal, parse_iso_time, parse_status, parse_u64, split_target, sum_decimals_in_list,
 };
 use super::{unescape_json, LineError, LogRecord};
 use crate::model::status::Responder;
@@ -438,7 +438,7 @@ pub(crate) fn find_byte_swar<const SWAR_BYTES: usize>(
 /// The first `c` in `b[from..]` for a field that is usually long: an empty or one-byte field
 /// (`"-"`) is told from the first bytes, anything else goes to `memchr` at once.
 #[inline]
-fn find_byte_long(b: &[u8], from: usize, c: u8) -> Option<usize> {
+pub(crate) fn find_byte_long(b: &[u8], from: usize, c: u8) -> Option<usize> {
     match b.get(from..from + 2) {
         Some([x, _]) if *x == c => Some(from),
         Some([_, y]) if *y == c => Some(from + 1),
@@ -543,31 +543,11 @@ pub(crate) fn read_second_tail_time(rest: &str, rec: &mut LogRecord<'_>) {
 #[inline]
 fn dotted_decimal(w: &str) -> Option<Option<f64>> {
     let b = w.as_bytes();
-    let mut int: u64 = 0;
-    let mut i = 0;
-    while i < b.len() && i < 10 && b[i].is_ascii_digit() {
-        int = int * 10 + u64::from(b[i] - b'0');
-        i += 1;
+    match decimal_at(b, 0) {
+        Some((secs, end)) if end == b.len() => Some(Some(secs)),
+        _ if !b.contains(&b'.') => None,
+        _ => Some(parse_decimal(w)),
     }
-    if i > 0 && b.get(i) == Some(&b'.') {
-        let start = i + 1;
-        let mut frac: u64 = 0;
-        let mut j = start;
-        while j < b.len() && j - start < 9 && b[j].is_ascii_digit() {
-            frac = frac * 10 + u64::from(b[j] - b'0');
-            j += 1;
-        }
-        if j == b.len() && j > start {
-            // The same arithmetic as `parse_decimal`, so the same value to the bit.
-            return Some(Some(
-                int as f64 + frac as f64 / super::values::POW10[j - start],
-            ));
-        }
-    }
-    if !b.contains(&b'.') {
-        return None;
-    }
-    Some(parse_decimal(w))
 }
 
 /// The first whitespace-separated word of `s` (empty when there is none) and what follows it.

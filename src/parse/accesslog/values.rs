@@ -74,6 +74,42 @@ pub fn parse_decimal(v: &str) -> Option<f64> {
     Some(int as f64 + frac as f64 / POW10[i - start])
 }
 
+/// `digits.digits` at `at` (at most 10 and 9 digits), ended by a space or the end of `b`: its
+/// value, computed as [`parse_decimal`] computes it, and where it ends. The hot path for
+/// nginx's request times.
+#[inline]
+pub(crate) fn decimal_at(b: &[u8], at: usize) -> Option<(f64, usize)> {
+    // `0.018`, nginx's millisecond times under ten seconds, without loops.
+    if let Some(&[s, b'.', x, y, z]) = b.get(at..at + 5) {
+        let digits = [s, x, y, z];
+        if digits.iter().all(u8::is_ascii_digit) && matches!(b.get(at + 5), None | Some(b' ')) {
+            let [s, x, y, z] = digits.map(|d| u64::from(d - b'0'));
+            let frac = x * 100 + y * 10 + z;
+            return Some((s as f64 + frac as f64 / POW10[3], at + 5));
+        }
+    }
+    let mut i = at;
+    let mut int: u64 = 0;
+    while i < b.len() && i - at < 10 && b[i].is_ascii_digit() {
+        int = int * 10 + u64::from(b[i] - b'0');
+        i += 1;
+    }
+    if i == at || b.get(i) != Some(&b'.') {
+        return None;
+    }
+    let start = i + 1;
+    let mut j = start;
+    let mut frac: u64 = 0;
+    while j < b.len() && j - start < 9 && b[j].is_ascii_digit() {
+        frac = frac * 10 + u64::from(b[j] - b'0');
+        j += 1;
+    }
+    if j == start || !matches!(b.get(j), None | Some(b' ')) {
+        return None;
+    }
+    Some((int as f64 + frac as f64 / POW10[j - start], j))
+}
+
 pub(crate) const POW10: [f64; 19] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18,
