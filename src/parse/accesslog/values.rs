@@ -110,7 +110,7 @@ pub(crate) fn decimal_at(b: &[u8], at: usize) -> Option<(f64, usize)> {
     Some((int as f64 + frac as f64 / POW10[j - start], j))
 }
 
-pub(crate) const POW10: [f64; 19] = [
+const POW10: [f64; 19] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18,
 ];
