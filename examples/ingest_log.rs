@@ -7,12 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use gatewatch::model::histogram::LatencyHistogram;
 use gatewatch::model::route::RouteKey;
 use gatewatch::model::route_template::RouteTemplates;
-use gatewatch::model::time::Timestamp;
 use gatewatch::model::traffic::TrafficBatch;
 use gatewatch::parse::accesslog::aggregate::{AggregateOptions, LogAggregator};
 use gatewatch::parse::accesslog::{FormatChoice, FormatName, LogFormat};
@@ -60,47 +59,42 @@ fn main() -> anyhow::Result<()> {
     };
     let started = Instant::now();
     let mut agg = LogAggregator::new(choice, RouteTemplates::auto(), AggregateOptions::default());
+    // As the log source does: lines older than the store's history count in coarse buckets.
+    agg.keep_fine_buckets_for(Duration::from_secs(3600));
     let mut totals: HashMap<RouteKey, RouteTotals> = HashMap::new();
     let mut file = std::fs::File::open(&path)?;
-    let mut buf = vec![0u8; 1 << 20];
+    // Chunks as the tailer hands them over: whole lines, read 256 KiB at a time.
+    let mut buf = vec![0u8; 256 << 10];
     let mut carry: Vec<u8> = Vec::new();
-    let mut since_take = 0u64;
-    let now = Timestamp(0);
+    let mut taken_at = 0u64;
+    let now = gatewatch::sources::clock::now();
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        let mut chunk = &buf[..n];
+        let chunk = &buf[..n];
+        let Some(last_nl) = memchr::memrchr(b'\n', chunk) else {
+            carry.extend_from_slice(chunk);
+            continue;
+        };
+        let mut from = 0;
         if !carry.is_empty() {
-            match memchr::memchr(b'\n', chunk) {
-                Some(i) => {
-                    carry.extend_from_slice(&chunk[..i]);
-                    agg.push_line(&carry, now);
-                    carry.clear();
-                    chunk = &chunk[i + 1..];
-                    since_take += 1;
-                }
-                None => {
-                    carry.extend_from_slice(chunk);
-                    continue;
-                }
-            }
+            let first_nl = memchr::memchr(b'\n', chunk).unwrap_or(last_nl);
+            carry.extend_from_slice(&chunk[..=first_nl]);
+            agg.push_lines(&carry, now);
+            carry.clear();
+            from = first_nl + 1;
         }
-        let mut start = 0;
-        for i in memchr::memchr_iter(b'\n', chunk) {
-            agg.push_line(&chunk[start..i], now);
-            start = i + 1;
-            since_take += 1;
-            if since_take >= TAKE_EVERY_LINES {
-                fold(&mut totals, agg.take_batch());
-                since_take = 0;
-            }
+        agg.push_lines(&chunk[from..=last_nl], now);
+        carry.extend_from_slice(&chunk[last_nl + 1..]);
+        if agg.counts().lines - taken_at >= TAKE_EVERY_LINES {
+            fold(&mut totals, agg.take_batch());
+            taken_at = agg.counts().lines;
         }
-        carry.extend_from_slice(&chunk[start..]);
     }
     if !carry.is_empty() {
-        agg.push_line(&carry, now);
+        agg.push_lines(&carry, now);
     }
     fold(&mut totals, agg.take_batch());
     let secs = started.elapsed().as_secs_f64();
