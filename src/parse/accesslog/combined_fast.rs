@@ -11,7 +11,7 @@
 use super::nginx_format::{
     find_byte, find_byte_long, find_byte_swar, read_request, read_second_tail_time, read_tail_times,
 };
-use super::values::{decimal_at, is_unset, parse_clf_time, parse_status, parse_u64};
+use super::values::{decimal_at, is_unset, parse_clf_time_bytes, status_of_bytes, u64_of_bytes};
 use super::LogRecord;
 use crate::model::status::Responder;
 
@@ -43,7 +43,7 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     if find_byte(b, t, b']') != Some(t + CLF_TIME_LEN) {
         return false;
     }
-    let Some(time) = parse_clf_time(&line[t..t + CLF_TIME_LEN]) else {
+    let Some(time) = parse_clf_time_bytes(&b[t..t + CLF_TIME_LEN]) else {
         return false;
     };
     let req = t + CLF_TIME_LEN;
@@ -63,7 +63,7 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     if b.get(st + 3) != Some(&b' ') {
         return false;
     }
-    let Some(status) = parse_status(&line[st..st + 3]) else {
+    let Some(status) = status_of_bytes(&b[st..st + 3]) else {
         return false;
     };
     // $body_bytes_sent " \""
@@ -71,11 +71,11 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     let Some(by_end) = find_byte(b, by, b' ') else {
         return false;
     };
-    let bytes = &line[by..by_end];
-    let bytes = if is_unset(bytes) {
+    let bytes = &b[by..by_end];
+    let bytes = if bytes.is_empty() || bytes == b"-" {
         None
     } else {
-        match parse_u64(bytes) {
+        match u64_of_bytes(bytes) {
             Some(n) => Some(n),
             None => return false,
         }
@@ -90,7 +90,7 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     if b.get(referer_end..referer_end + 3) != Some(b"\" \"") {
         return false;
     }
-    let Some(agent_end) = quoted_end(b, referer_end + 3) else {
+    let Some(agent_end) = quoted_end_long(b, referer_end + 3) else {
         return false;
     };
     let end = agent_end + 1;
@@ -139,6 +139,16 @@ fn quoted_end(b: &[u8], from: usize) -> Option<usize> {
         Some(_) => find_byte_swar::<64>(b, from + 1, b'"')?,
         None => return None,
     };
+    if i > from && b[i - 1] == b'\\' {
+        return None;
+    }
+    Some(i)
+}
+
+/// [`quoted_end`] for a field that is usually long (a user agent): searched with `memchr`.
+#[inline]
+fn quoted_end_long(b: &[u8], from: usize) -> Option<usize> {
+    let i = find_byte_long(b, from, b'"')?;
     if i > from && b[i - 1] == b'\\' {
         return None;
     }

@@ -269,6 +269,7 @@ impl LogFormat {
     }
 
     /// Parses into `rec` (reset first), without moving the record around: the hot path.
+    #[inline]
     pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
         let json = || line.trim_start().starts_with('{');
         match &self.parser {

@@ -216,10 +216,16 @@ impl Template {
     }
 
     /// Parses into `rec`, which is reset first. The hot path: the record is not moved around.
+    #[inline]
     pub fn parse_into<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
         if self.fast == FastPath::Combined && super::combined_fast::parse(line, rec) {
             return Ok(());
         }
+        self.parse_ops(line, rec)
+    }
+
+    /// The compiled template, field by field.
+    fn parse_ops<'a>(&self, line: &'a str, rec: &mut LogRecord<'a>) -> Result<(), LineError> {
         let b = line.as_bytes();
         *rec = LogRecord::empty();
         let mut scan = Scan {

@@ -16,10 +16,12 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::values::same_bytes;
+
 const SLOTS: usize = 512;
 
 struct Entry {
-    method: Option<String>,
+    method: u64,
     path: String,
     /// `path` is the prefix of paths ending in a number.
     tail: bool,
@@ -38,9 +40,25 @@ impl Default for RouteCache {
     }
 }
 
-fn slot_of(method: Option<&str>, path: &str, tail: bool) -> usize {
+/// The method as one word, compared without `memcmp`: its bytes and, in the top byte, its
+/// length; no method is `u64::MAX`. `None`: too long to pack (such requests are not cached).
+fn method_key(method: Option<&str>) -> Option<u64> {
+    let Some(m) = method else {
+        return Some(u64::MAX);
+    };
+    let b = m.as_bytes();
+    if b.len() > 7 {
+        return None;
+    }
+    let mut w = [0u8; 8];
+    w[..b.len()].copy_from_slice(b);
+    w[7] = b.len() as u8;
+    Some(u64::from_le_bytes(w))
+}
+
+fn slot_of(method: u64, path: &str, tail: bool) -> usize {
     let mut h = FxHasher::default();
-    method.hash(&mut h);
+    h.write_u64(method);
     path.hash(&mut h);
     tail.hash(&mut h);
     (h.finish() as usize) % SLOTS
@@ -59,25 +77,33 @@ pub(crate) fn numeric_tail_prefix(path: &str) -> Option<&str> {
 impl RouteCache {
     /// The route of exactly this path.
     pub(crate) fn get(&self, method: Option<&str>, path: &str) -> Option<u32> {
-        self.lookup(method, path, false)
+        self.lookup(method_key(method)?, path, false)
     }
 
     /// The route of paths made of `prefix` and a number (see [`numeric_tail_prefix`]).
     pub(crate) fn get_tail(&self, method: Option<&str>, prefix: &str) -> Option<u32> {
-        self.lookup(method, prefix, true)
+        self.lookup(method_key(method)?, prefix, true)
     }
 
     pub(crate) fn put(&mut self, method: Option<&str>, path: &str, route: u32) {
-        self.store(method, path, false, route);
+        if let Some(m) = method_key(method) {
+            self.store(m, path, false, route);
+        }
     }
 
     pub(crate) fn put_tail(&mut self, method: Option<&str>, prefix: &str, route: u32) {
-        self.store(method, prefix, true, route);
+        if let Some(m) = method_key(method) {
+            self.store(m, prefix, true, route);
+        }
     }
 
-    fn lookup(&self, method: Option<&str>, path: &str, tail: bool) -> Option<u32> {
+    fn lookup(&self, method: u64, path: &str, tail: bool) -> Option<u32> {
         match &self.slots[slot_of(method, path, tail)] {
-            Some(e) if e.tail == tail && *e.path == *path && e.method.as_deref() == method => {
+            Some(e)
+                if e.method == method
+                    && e.tail == tail
+                    && same_bytes(e.path.as_bytes(), path.as_bytes()) =>
+            {
                 Some(e.route)
             }
             _ => None,
@@ -85,26 +111,20 @@ impl RouteCache {
     }
 
     /// Two hot paths may share a slot and replace each other line after line: the entry's
-    /// strings are rewritten in place, so that costs a copy, not an allocation.
-    fn store(&mut self, method: Option<&str>, path: &str, tail: bool, route: u32) {
+    /// path is rewritten in place, so that costs a copy, not an allocation.
+    fn store(&mut self, method: u64, path: &str, tail: bool, route: u32) {
         let slot = &mut self.slots[slot_of(method, path, tail)];
         match slot {
             Some(e) => {
                 e.path.clear();
                 e.path.push_str(path);
                 e.tail = tail;
-                match (&mut e.method, method) {
-                    (Some(m), Some(new)) => {
-                        m.clear();
-                        m.push_str(new);
-                    }
-                    (m, new) => *m = new.map(String::from),
-                }
+                e.method = method;
                 e.route = route;
             }
             None => {
                 *slot = Some(Entry {
-                    method: method.map(String::from),
+                    method,
                     path: path.to_string(),
                     tail,
                     route,
@@ -134,6 +154,14 @@ mod tests {
         assert_eq!(c.get(Some("GET"), "/a/"), None);
         assert_eq!(c.get_tail(Some("GET"), "/a/"), Some(5));
         assert_eq!(c.get_tail(Some("GET"), "/a"), None);
+        // Methods differ in length or bytes only: still told apart.
+        c.put(Some("GE"), "/a", 6);
+        assert_eq!(c.get(Some("GET"), "/a"), Some(3));
+        assert_eq!(c.get(Some("GE"), "/a"), Some(6));
+        // A method too long to pack is never cached (and never mistaken for another).
+        c.put(Some("PROPFIND"), "/a", 7);
+        assert_eq!(c.get(Some("PROPFIND"), "/a"), None);
+        assert_eq!(c.get(Some("GET"), "/a"), Some(3));
     }
 
     #[test]

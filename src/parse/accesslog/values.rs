@@ -10,7 +10,12 @@ pub fn is_unset(v: &str) -> bool {
 
 /// A three-digit status code (`0` is allowed: Envoy writes it when no response was sent).
 pub fn parse_status(v: &str) -> Option<u16> {
-    let b = v.as_bytes();
+    status_of_bytes(v.as_bytes())
+}
+
+/// [`parse_status`] on bytes.
+#[inline]
+pub(crate) fn status_of_bytes(b: &[u8]) -> Option<u16> {
     if b.len() == 3 && b.iter().all(u8::is_ascii_digit) {
         return Some(
             u16::from(b[0] - b'0') * 100 + u16::from(b[1] - b'0') * 10 + u16::from(b[2] - b'0'),
@@ -23,7 +28,12 @@ pub fn parse_status(v: &str) -> Option<u16> {
 }
 
 pub fn parse_u64(v: &str) -> Option<u64> {
-    let b = v.as_bytes();
+    u64_of_bytes(v.as_bytes())
+}
+
+/// [`parse_u64`] on bytes.
+#[inline]
+pub(crate) fn u64_of_bytes(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 19 {
         return None;
     }
@@ -205,36 +215,67 @@ fn tz_offset_secs(b: &[u8]) -> Option<i64> {
 /// The last time text parsed on this thread and its value: consecutive log lines mostly share
 /// their second, so most lines skip the calendar arithmetic.
 struct TimeCache {
-    text: [u8; 40],
+    text: [u8; TIME_CACHE_BYTES],
     len: usize,
     value: Option<Timestamp>,
 }
+
+/// Longest time text the cache holds; longer ones are parsed every time.
+const TIME_CACHE_BYTES: usize = 40;
 
 type TimeCacheCell = std::cell::RefCell<TimeCache>;
 
 thread_local! {
     // One per shape: the same text can be a time in one shape and nothing in the other.
-    static LAST_CLF: TimeCacheCell =
-        const { std::cell::RefCell::new(TimeCache { text: [0; 40], len: usize::MAX, value: None }) };
-    static LAST_ISO: TimeCacheCell =
-        const { std::cell::RefCell::new(TimeCache { text: [0; 40], len: usize::MAX, value: None }) };
+    static LAST_CLF: TimeCacheCell = const {
+        std::cell::RefCell::new(TimeCache { text: [0; TIME_CACHE_BYTES], len: usize::MAX, value: None })
+    };
+    static LAST_ISO: TimeCacheCell = const {
+        std::cell::RefCell::new(TimeCache { text: [0; TIME_CACHE_BYTES], len: usize::MAX, value: None })
+    };
+}
+
+fn u64_at(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+fn u128_at(b: &[u8], i: usize) -> u128 {
+    let mut w = [0u8; 16];
+    w.copy_from_slice(&b[i..i + 16]);
+    u128::from_le_bytes(w)
+}
+
+/// `a == b`, for texts up to 32 bytes compared in a few overlapping words rather than through
+/// `memcmp`: times and route-cache paths are compared on every line.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = b.len();
+    if a.len() != n {
+        return false;
+    }
+    match n {
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        17..=32 => u128_at(a, 0) == u128_at(b, 0) && u128_at(a, n - 16) == u128_at(b, n - 16),
+        _ => a == b,
+    }
 }
 
 fn cached(
     cache: &'static std::thread::LocalKey<TimeCacheCell>,
-    v: &str,
-    parse: fn(&str) -> Option<Timestamp>,
+    b: &[u8],
+    parse: fn(&[u8]) -> Option<Timestamp>,
 ) -> Option<Timestamp> {
-    let b = v.as_bytes();
-    if b.len() > 40 {
-        return parse(v);
+    if b.len() > TIME_CACHE_BYTES {
+        return parse(b);
     }
     cache.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len == b.len() && c.text[..b.len()] == *b {
+        if c.len == b.len() && same_bytes(&c.text[..b.len()], b) {
             return c.value;
         }
-        let value = parse(v);
+        let value = parse(b);
         c.text[..b.len()].copy_from_slice(b);
         c.len = b.len();
         c.value = value;
@@ -245,16 +286,21 @@ fn cached(
 /// `22/Nov/2026:10:59:50 +0000` (nginx `$time_local`, Apache `%t` without brackets) and
 /// HAProxy's `22/Nov/2026:10:59:50.883` (no zone: taken as UTC).
 pub fn parse_clf_time(v: &str) -> Option<Timestamp> {
-    cached(&LAST_CLF, v, parse_clf_time_uncached)
+    parse_clf_time_bytes(v.as_bytes())
+}
+
+/// [`parse_clf_time`] on bytes.
+#[inline]
+pub(crate) fn parse_clf_time_bytes(b: &[u8]) -> Option<Timestamp> {
+    cached(&LAST_CLF, b, parse_clf_time_uncached)
 }
 
 /// RFC 3339 / ISO 8601, as [`parse_iso_time_uncached`], remembering the last answer.
 pub fn parse_iso_time(v: &str) -> Option<Timestamp> {
-    cached(&LAST_ISO, v, parse_iso_time_uncached)
+    cached(&LAST_ISO, v.as_bytes(), parse_iso_time_uncached)
 }
 
-fn parse_clf_time_uncached(v: &str) -> Option<Timestamp> {
-    let b = v.as_bytes();
+fn parse_clf_time_uncached(b: &[u8]) -> Option<Timestamp> {
     if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
         return None;
     }
@@ -284,8 +330,7 @@ fn parse_clf_time_uncached(v: &str) -> Option<Timestamp> {
 
 /// RFC 3339 / ISO 8601: `2026-11-22T10:59:50+00:00`, `2016-04-15T20:17:00.310Z`,
 /// `2024-01-01 10:00:00.123456789Z`.
-pub fn parse_iso_time_uncached(v: &str) -> Option<Timestamp> {
-    let b = v.as_bytes();
+pub fn parse_iso_time_uncached(b: &[u8]) -> Option<Timestamp> {
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
@@ -360,7 +405,7 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
         Some(i) if t.as_bytes()[i] == b'#' => (&t[..i], None),
         Some(i) => {
             let q = &t[i + 1..];
-            let q = q.find('#').map_or(q, |h| &q[..h]);
+            let q = memchr::memchr(b'#', q.as_bytes()).map_or(q, |h| &q[..h]);
             (&t[..i], Some(q))
         }
     }
@@ -453,8 +498,35 @@ mod tests {
             "22/Nov/2026:10:59:50 +0000",
         ];
         for t in texts {
-            assert_eq!(parse_clf_time(t), parse_clf_time_uncached(t), "{t}");
-            assert_eq!(parse_iso_time(t), parse_iso_time_uncached(t), "{t}");
+            assert_eq!(
+                parse_clf_time(t),
+                parse_clf_time_uncached(t.as_bytes()),
+                "{t}"
+            );
+            assert_eq!(
+                parse_iso_time(t),
+                parse_iso_time_uncached(t.as_bytes()),
+                "{t}"
+            );
+        }
+    }
+
+    /// The word compare agrees with `==` at every length up to past the cache's, with any single
+    /// byte changed, and between texts of different lengths.
+    #[test]
+    fn same_bytes_is_equality() {
+        for n in 0..=TIME_CACHE_BYTES + 8 {
+            let a: Vec<u8> = (0..n).map(|i| b'0' + (i % 10) as u8).collect();
+            assert!(same_bytes(&a, &a.clone()), "{n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "length {n}, byte {at}");
+            }
+            if n > 0 {
+                assert!(!same_bytes(&a, &a[..n - 1]), "{n}");
+                assert!(!same_bytes(&a[1..], &a), "{n}");
+            }
         }
     }
 
