@@ -26,28 +26,38 @@ const LOG_MIN_MS: f64 = 0.01;
 const LOG_BUCKETS: usize = 510;
 
 /// Latencies below this many milliseconds are looked up by whole microsecond in
-/// [`micros_table`], from here to `TABLE_TO_MS` by whole millisecond in [`millis_table`],
+/// `LogTables::micros`, from here to `TABLE_TO_MS` by whole millisecond in `LogTables::millis`,
 /// instead of computing a logarithm.
 const MICROS_TO_MS: f64 = 16.0;
 const TABLE_TO_MS: f64 = 8192.0;
 
-/// For each whole millisecond below `TABLE_TO_MS`: the log-scale bucket holding it.
-fn millis_table() -> &'static [u16] {
-    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
-    TABLE.get_or_init(|| first_bounds((0..TABLE_TO_MS as usize).map(|k| k as f64)))
+/// The log-scale layout and its look-up tables, built once (one check per look-up).
+struct LogTables {
+    layout: Arc<BucketLayout>,
+    /// For each whole millisecond below `TABLE_TO_MS`: the bucket holding it.
+    millis: Vec<u16>,
+    /// For each whole microsecond below `MICROS_TO_MS`: the bucket holding it.
+    micros: Vec<u16>,
 }
 
-/// For each whole microsecond below `MICROS_TO_MS`: the log-scale bucket holding it.
-fn micros_table() -> &'static [u16] {
-    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        first_bounds((0..(MICROS_TO_MS * 1000.0) as usize).map(|k| k as f64 / 1000.0))
+fn log_tables() -> &'static LogTables {
+    static TABLES: OnceLock<LogTables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let layout = log_layout_uncached();
+        let bounds = &layout.upper_ms;
+        LogTables {
+            millis: first_bounds(bounds, (0..TABLE_TO_MS as usize).map(|k| k as f64)),
+            micros: first_bounds(
+                bounds,
+                (0..(MICROS_TO_MS * 1000.0) as usize).map(|k| k as f64 / 1000.0),
+            ),
+            layout,
+        }
     })
 }
 
 /// The index of the first log-scale bound ≥ each value.
-fn first_bounds(values: impl Iterator<Item = f64>) -> Vec<u16> {
-    let bounds = &log_layout().upper_ms;
+fn first_bounds(bounds: &[f64], values: impl Iterator<Item = f64>) -> Vec<u16> {
     values
         .map(|v| bounds.partition_point(|&b| b < v) as u16)
         .collect()
@@ -56,14 +66,15 @@ fn first_bounds(values: impl Iterator<Item = f64>) -> Vec<u16> {
 /// The log-scale bucket of `ms` (the first upper bound ≥ ms): a table look-up, settled
 /// against the actual bounds so that it is exact.
 pub(crate) fn log_bucket_of(ms: f64) -> usize {
-    let bounds = &log_layout().upper_ms;
     if ms.is_nan() || ms <= LOG_MIN_MS {
         return 0;
     }
+    let tables = log_tables();
+    let bounds = &tables.layout.upper_ms;
     let mut i = if ms < MICROS_TO_MS {
-        usize::from(micros_table()[(ms * 1000.0) as usize])
+        usize::from(tables.micros[(ms * 1000.0) as usize])
     } else if ms < TABLE_TO_MS {
-        usize::from(millis_table()[ms as usize])
+        usize::from(tables.millis[ms as usize])
     } else {
         (((ms / LOG_MIN_MS).ln() / LOG_GROWTH.ln()).ceil() as usize).min(bounds.len() - 1)
     };
@@ -78,17 +89,18 @@ pub(crate) fn log_bucket_of(ms: f64) -> usize {
 }
 
 fn log_layout() -> &'static Arc<BucketLayout> {
-    static LAYOUT: OnceLock<Arc<BucketLayout>> = OnceLock::new();
-    LAYOUT.get_or_init(|| {
-        let mut upper_ms = Vec::with_capacity(LOG_BUCKETS + 1);
-        let mut b = LOG_MIN_MS;
-        for _ in 0..LOG_BUCKETS {
-            upper_ms.push(b);
-            b *= LOG_GROWTH;
-        }
-        upper_ms.push(f64::INFINITY);
-        Arc::new(BucketLayout { upper_ms })
-    })
+    &log_tables().layout
+}
+
+fn log_layout_uncached() -> Arc<BucketLayout> {
+    let mut upper_ms = Vec::with_capacity(LOG_BUCKETS + 1);
+    let mut b = LOG_MIN_MS;
+    for _ in 0..LOG_BUCKETS {
+        upper_ms.push(b);
+        b *= LOG_GROWTH;
+    }
+    upper_ms.push(f64::INFINITY);
+    Arc::new(BucketLayout { upper_ms })
 }
 
 impl LatencyHistogram {

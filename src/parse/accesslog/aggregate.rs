@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-use super::route_cache::{numeric_tail_prefix, RouteCache};
+use super::route_cache::{numeric_shape, numeric_tail_prefix, template_is_shape, RouteCache};
 use super::samples::SampleRing;
 use super::{detect, FormatChoice, FormatName, LineError, LogFormat, LogRecord};
 use crate::model::latency_tally::LatencyTally;
@@ -89,6 +89,8 @@ pub struct LogAggregator {
     other: Option<u32>,
     hidden: FxHashSet<u64>,
     scratch: String,
+    /// The numeric shape of the current path (see `route_cache::numeric_shape`).
+    shape: String,
     route_cache: RouteCache,
     pending_index: FxHashMap<(u32, i64), usize>,
     pending: Vec<Pending>,
@@ -119,6 +121,7 @@ impl LogAggregator {
             other: None,
             hidden: FxHashSet::default(),
             scratch: String::with_capacity(128),
+            shape: String::with_capacity(128),
             route_cache: RouteCache::default(),
             pending_index: FxHashMap::default(),
             pending: Vec::new(),
@@ -305,12 +308,14 @@ impl LogAggregator {
         let by_name = self.opts.prefer_route_name
             || self.format.as_ref().is_some_and(LogFormat::routes_by_name)
             || rec.path.is_empty();
+        let mut shape = None;
         let tail = if by_name {
             None
         } else {
             // A numeric last segment always collapses, so such a path is never its own
             // template: only its prefix can be cached.
-            let tail = numeric_tail_prefix(&rec.path).filter(|_| self.routes.is_auto_only());
+            let auto_only = self.routes.is_auto_only();
+            let tail = numeric_tail_prefix(&rec.path).filter(|_| auto_only);
             let hit = match tail {
                 Some(prefix) => self.route_cache.get_tail(rec.method, prefix),
                 None => self.route_cache.get(rec.method, &rec.path),
@@ -318,24 +323,39 @@ impl LogAggregator {
             if let Some(route) = hit {
                 return route;
             }
+            // Numbers elsewhere (`/v1/users/42/orders`): looked up by the path's shape.
+            shape = numeric_shape(&rec.path, &mut self.shape).filter(|_| auto_only);
+            if let Some(mask) = shape {
+                if let Some(route) = self.route_cache.get_shape(rec.method, &self.shape, mask) {
+                    return route;
+                }
+            }
             tail
         };
-        let (route, cacheable) = self.route_uncached(rec, by_name, tail);
-        match (cacheable, tail) {
-            (Cacheable::Path, _) => self.route_cache.put(rec.method, &rec.path, route),
-            (Cacheable::Tail, Some(prefix)) => self.route_cache.put_tail(rec.method, prefix, route),
+        let (route, cacheable) = self.route_uncached(rec, by_name, tail, shape);
+        match (cacheable, tail, shape) {
+            (Cacheable::Path, _, _) => self.route_cache.put(rec.method, &rec.path, route),
+            (Cacheable::Tail, Some(prefix), _) => {
+                self.route_cache.put_tail(rec.method, prefix, route);
+            }
+            (Cacheable::Shape, _, Some(mask)) => {
+                self.route_cache
+                    .put_shape(rec.method, &self.shape, mask, route);
+            }
             _ => {}
         }
         route
     }
 
     /// The route of `rec`, and whether it may be cached. `tail`: the path's prefix before a
-    /// numeric last segment, when tail entries are allowed.
+    /// numeric last segment, and `shape` the mask of its numeric shape, when such entries are
+    /// allowed.
     fn route_uncached(
         &mut self,
         rec: &LogRecord<'_>,
         by_name: bool,
         tail: Option<&str>,
+        shape: Option<u64>,
     ) -> (u32, Cacheable) {
         let m = match rec.method {
             None => 0,
@@ -380,6 +400,8 @@ impl LogAggregator {
                 && template.ends_with(ID)
         }) {
             Cacheable::Tail
+        } else if shape.is_some_and(|mask| template_is_shape(&rec.path, template, mask)) {
+            Cacheable::Shape
         } else {
             Cacheable::No
         };
@@ -500,6 +522,9 @@ enum Cacheable {
     Path,
     /// The path is a prefix that is its own template, then a number.
     Tail,
+    /// Only the path's all-digit segments collapsed: its numeric shape (which every path of
+    /// that shape shares with its route) holds no other id and is worth an entry.
+    Shape,
 }
 
 /// The route of lines whose request line could not be read (binary junk, `-`).

@@ -38,18 +38,16 @@ pub(crate) fn parse<'a>(line: &'a str, rec: &mut LogRecord<'a>) -> bool {
     if b.get(user_end..user_end + 2) != Some(b" [") {
         return false;
     }
-    // $time_local "] \"": the first `]` right after a time of the usual length.
+    // $time_local "] \"": a time of the usual length, then `]`. A time that parses holds no
+    // `]`, so that `]` is the first one, where the template ends the field.
     let t = user_end + 2;
-    if find_byte(b, t, b']') != Some(t + CLF_TIME_LEN) {
-        return false;
-    }
-    let Some(time) = parse_clf_time_bytes(&b[t..t + CLF_TIME_LEN]) else {
-        return false;
-    };
     let req = t + CLF_TIME_LEN;
     if b.get(req..req + 3) != Some(b"] \"") {
         return false;
     }
+    let Some(time) = parse_clf_time_bytes(&b[t..req]) else {
+        return false;
+    };
     // "$request" "\" "
     let req = req + 3;
     let Some(req_end) = quoted_end(b, req) else {

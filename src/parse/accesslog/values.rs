@@ -93,9 +93,10 @@ pub(crate) fn decimal_at(b: &[u8], at: usize) -> Option<(f64, usize)> {
     if let Some(&[s, b'.', x, y, z]) = b.get(at..at + 5) {
         let digits = [s, x, y, z];
         if digits.iter().all(u8::is_ascii_digit) && matches!(b.get(at + 5), None | Some(b' ')) {
-            let [s, x, y, z] = digits.map(|d| u64::from(d - b'0'));
+            // Small integers: `u32` converts to `f64` in one instruction, and exactly.
+            let [s, x, y, z] = digits.map(|d| u32::from(d - b'0'));
             let frac = x * 100 + y * 10 + z;
-            return Some((s as f64 + frac as f64 / POW10[3], at + 5));
+            return Some((f64::from(s) + f64::from(frac) / POW10[3], at + 5));
         }
     }
     let mut i = at;
@@ -301,7 +302,13 @@ pub fn parse_iso_time(v: &str) -> Option<Timestamp> {
 }
 
 fn parse_clf_time_uncached(b: &[u8]) -> Option<Timestamp> {
-    if b.len() < 20 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' {
+    if b.len() < 20
+        || b[2] != b'/'
+        || b[6] != b'/'
+        || b[11] != b':'
+        || b[14] != b':'
+        || b[17] != b':'
+    {
         return None;
     }
     let d = digits(&b[0..2])?;
@@ -400,7 +407,7 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
         };
     }
     // One pass for both: `?` and `#` end the path.
-    match memchr::memchr2(b'?', b'#', t.as_bytes()) {
+    match query_or_fragment(t.as_bytes()) {
         None => (t, None),
         Some(i) if t.as_bytes()[i] == b'#' => (&t[..i], None),
         Some(i) => {
@@ -409,6 +416,31 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
             (&t[..i], Some(q))
         }
     }
+}
+
+/// The first `?` or `#`: eight bytes at a time (paths are short; `memchr2` costs more to set
+/// up than to run on them).
+#[inline]
+fn query_or_fragment(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let hits = has_zero(w ^ (ONES * u64::from(b'?'))) | has_zero(w ^ (ONES * u64::from(b'#')));
+        if hits != 0 {
+            // The lowest flagged byte is exact (borrows only run upwards).
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'?' || c == b'#')
+        .map(|k| i + k)
 }
 
 /// A method as gateways log it: 1–20 upper-case letters (plus `-`/`_` for WebDAV-style verbs).
@@ -469,6 +501,9 @@ mod tests {
             Some(Timestamp(want.0 + 883))
         );
         assert_eq!(parse_clf_time("22/Foo/2026:10:59:50 +0000"), None);
+        // Every separator is checked: a time never hides another field's `]` or `"`.
+        assert_eq!(parse_clf_time("22/Nov/2026:10]59:50 +0000"), None);
+        assert_eq!(parse_clf_time("22/Nov/2026:10:59]50 +0000"), None);
         assert_eq!(parse_iso_time("2026-11-22T10:59:50+00:00"), Some(want));
         assert_eq!(parse_iso_time("2026-11-22T05:29:50-05:30"), Some(want));
         assert_eq!(
@@ -511,6 +546,24 @@ mod tests {
         }
     }
 
+    /// The combined reader relies on it: a CLF time that parses holds no `]` (nor `"`).
+    #[test]
+    fn a_clf_time_with_a_bracket_or_quote_anywhere_is_no_time() {
+        for t in [
+            "22/Nov/2026:10:59:50 +0000",
+            "22/Nov/2026:10:59:50.883",
+            "22/Nov/2026:10:59:50",
+        ] {
+            assert!(parse_clf_time(t).is_some(), "{t}");
+            for at in 0..t.len() {
+                for c in ["]", "\""] {
+                    let bad = format!("{}{c}{}", &t[..at], &t[at + 1..]);
+                    assert_eq!(parse_clf_time(&bad), None, "{bad}");
+                }
+            }
+        }
+    }
+
     /// The word compare agrees with `==` at every length up to past the cache's, with any single
     /// byte changed, and between texts of different lengths.
     #[test]
@@ -547,6 +600,12 @@ mod tests {
         fn value_parsers_never_panic(s in "\\PC{0,40}") {
             let _ = (parse_decimal(&s), parse_status(&s), parse_any_time(&s), split_target(&s));
             let _ = (parse_clf_time(&s), parse_iso_time(&s), sum_decimals_in_list(&s));
+        }
+
+        #[test]
+        fn query_or_fragment_finds_the_first_of_either(s in "[a/?#\\x00\\xff-]{0,40}") {
+            let want = s.bytes().position(|c| c == b'?' || c == b'#');
+            proptest::prop_assert_eq!(query_or_fragment(s.as_bytes()), want);
         }
     }
 }
