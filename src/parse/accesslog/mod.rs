@@ -23,6 +23,7 @@ pub mod nginx_json;
 pub mod nginx_vars;
 mod route_cache;
 pub mod samples;
+pub mod times;
 pub mod traefik;
 pub mod values;
 
