@@ -324,7 +324,11 @@ impl LogAggregator {
                 return route;
             }
             // Numbers elsewhere (`/v1/users/42/orders`): looked up by the path's shape.
-            shape = numeric_shape(&rec.path, &mut self.shape).filter(|_| auto_only);
+            shape = if auto_only {
+                numeric_shape(&rec.path, &mut self.shape)
+            } else {
+                None
+            };
             if let Some(mask) = shape {
                 if let Some(route) = self.route_cache.get_shape(rec.method, &self.shape, mask) {
                     return route;
