@@ -50,6 +50,21 @@ fn frac_ms(b: &[u8]) -> Option<u32> {
     Some(ms)
 }
 
+/// An optional fraction after the seconds (`.883`, introduced by one of `seps`): its
+/// milliseconds and what follows it. A separator without digits is no time (`None`).
+fn fraction<'a>(rest: &'a [u8], seps: &[u8]) -> Option<(u32, &'a [u8])> {
+    match rest {
+        [sep, tail @ ..] if seps.contains(sep) => {
+            let end = tail
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .unwrap_or(tail.len());
+            Some((frac_ms(&tail[..end])?, &tail[end..]))
+        }
+        _ => Some((0, rest)),
+    }
+}
+
 /// `+0100` / `-0530` / `+01:00` / `Z` → offset in seconds.
 fn tz_offset_secs(b: &[u8]) -> Option<i64> {
     match b {
@@ -173,16 +188,7 @@ fn parse_clf_time_uncached(b: &[u8]) -> Option<Timestamp> {
     let h = digits(&b[12..14])?;
     let mi = digits(&b[15..17])?;
     let s = digits(&b[18..20])?;
-    let mut rest = &b[20..];
-    let mut ms = 0;
-    if let [b'.', tail @ ..] = rest {
-        let end = tail
-            .iter()
-            .position(|c| !c.is_ascii_digit())
-            .unwrap_or(tail.len());
-        ms = frac_ms(&tail[..end])?;
-        rest = &tail[end..];
-    }
+    let (ms, rest) = fraction(&b[20..], b".")?;
     let off = match rest {
         [] => 0,
         [b' ', zone @ ..] => tz_offset_secs(zone)?,
@@ -206,16 +212,7 @@ pub fn parse_iso_time_uncached(b: &[u8]) -> Option<Timestamp> {
     let h = digits(&b[11..13])?;
     let mi = digits(&b[14..16])?;
     let s = digits(&b[17..19])?;
-    let mut rest = &b[19..];
-    let mut ms = 0;
-    if let [b'.' | b',', tail @ ..] = rest {
-        let end = tail
-            .iter()
-            .position(|c| !c.is_ascii_digit())
-            .unwrap_or(tail.len());
-        ms = frac_ms(&tail[..end])?;
-        rest = &tail[end..];
-    }
+    let (ms, rest) = fraction(&b[19..], b".,")?;
     let off = tz_offset_secs(rest)?;
     from_parts(y, mo, d, h, mi, s, ms).map(|t| Timestamp(t.0 - off * 1000))
 }
@@ -273,6 +270,13 @@ mod tests {
             Some(Timestamp(want.0 + 123))
         );
         assert_eq!(parse_iso_time("2026-11-22 10:59:50Z"), Some(want));
+        // The fraction's separator is `.` or `,` (ISO), only `.` in CLF; never digitless.
+        assert_eq!(
+            parse_iso_time("2026-11-22T10:59:50,5Z"),
+            Some(Timestamp(want.0 + 500))
+        );
+        assert_eq!(parse_clf_time("22/Nov/2026:10:59:50,5"), None);
+        assert_eq!(parse_iso_time("2026-11-22T10:59:50.Z"), None);
         assert_eq!(parse_iso_time("2026-13-22T10:59:50Z"), None);
         assert_eq!(
             epoch_to_timestamp(1_795_345_190.5),
