@@ -1,7 +1,7 @@
 //! Timestamps as access logs write them (CLF `22/Nov/2026:10:59:50 +0000`, RFC 3339, epoch
 //! numbers), with a per-thread cache of the last text parsed.
 
-use super::values::parse_decimal;
+use super::values::{parse_decimal, same_bytes};
 use crate::model::time::{days_from_civil, Timestamp};
 
 fn month_of(b: &[u8]) -> Option<u32> {
@@ -105,33 +105,6 @@ thread_local! {
     static LAST_ISO: TimeCacheCell = const {
         std::cell::RefCell::new(TimeCache { text: [0; TIME_CACHE_BYTES], len: usize::MAX, value: None })
     };
-}
-
-fn u64_at(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
-fn u128_at(b: &[u8], i: usize) -> u128 {
-    let mut w = [0u8; 16];
-    w.copy_from_slice(&b[i..i + 16]);
-    u128::from_le_bytes(w)
-}
-
-/// `a == b`, for texts up to 32 bytes compared in a few overlapping words rather than through
-/// `memcmp`: times and route-cache paths are compared on every line.
-#[inline]
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = b.len();
-    if a.len() != n {
-        return false;
-    }
-    match n {
-        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
-        17..=32 => u128_at(a, 0) == u128_at(b, 0) && u128_at(a, n - 16) == u128_at(b, n - 16),
-        _ => a == b,
-    }
 }
 
 fn cached(
@@ -326,25 +299,6 @@ mod tests {
                     let bad = format!("{}{c}{}", &t[..at], &t[at + 1..]);
                     assert_eq!(parse_clf_time(&bad), None, "{bad}");
                 }
-            }
-        }
-    }
-
-    /// The word compare agrees with `==` at every length up to past the cache's, with any single
-    /// byte changed, and between texts of different lengths.
-    #[test]
-    fn same_bytes_is_equality() {
-        for n in 0..=TIME_CACHE_BYTES + 8 {
-            let a: Vec<u8> = (0..n).map(|i| b'0' + (i % 10) as u8).collect();
-            assert!(same_bytes(&a, &a.clone()), "{n}");
-            for at in 0..n {
-                let mut b = a.clone();
-                b[at] ^= 0x20;
-                assert!(!same_bytes(&a, &b), "length {n}, byte {at}");
-            }
-            if n > 0 {
-                assert!(!same_bytes(&a, &a[..n - 1]), "{n}");
-                assert!(!same_bytes(&a[1..], &a), "{n}");
             }
         }
     }
